@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("konto/", include("allauth.urls")),
+    path("", include("debatte.accounts.urls")),
+    path("", include("debatte.discussions.urls")),
+    path("", include("debatte.articles.urls")),
+]

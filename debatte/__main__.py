@@ -1,0 +1,3 @@
+from debatte.cli import main
+
+main()

@@ -1,0 +1,93 @@
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from debatte.accounts.validators import validate_display_name
+
+
+class Badge(models.Model):
+    """A label shown beside a reader's name: "Abonnent", "Redaktion", ..."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    label = models.CharField(_("label"), max_length=40)
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(
+        self, email: str | None, password: str | None, **extra_fields: Any
+    ) -> "User":
+        email = self.normalize_email(email) if email else None
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A reader, moderator or editor, known to others only by a unique display name."""
+
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=40,
+        unique=True,
+        validators=[validate_display_name],
+        help_text=_("Shown with your comments. 2 to 40 letters, digits, spaces and . _ -"),
+    )
+    badges = models.ManyToManyField(Badge, blank=True, verbose_name=_("badges"))
+    language = models.CharField(_("language"), max_length=8, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("display_name"), name="unique_display_name_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("profile", kwargs={"user_id": self.pk})
+
+    def get_full_name(self) -> str:
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name

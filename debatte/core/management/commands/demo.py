@@ -1,0 +1,79 @@
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from debatte.accounts.models import Badge, User
+from debatte.articles.models import Article, DiscussionStatus
+
+SEED = settings.BASE_DIR.parent / "shared" / "seed" / "000_ecba84f1b02c7743.txt"
+SEED_KEY = "nato-russland-dialog"
+SEED_TITLE = "Nato betont Bereitschaft zum Dialog mit Russland"
+SEED_AS_OF = "2022-07-08"
+
+DEMO_USERS = [
+    # (e-mail, display name, password, staff)
+    ("leserin@example.org", "Leserin Demo", "debatte-leserin", False),
+    ("redaktion@example.org", "Redaktion Demo", "debatte-redaktion", True),
+]
+
+
+class Command(BaseCommand):
+    help = "Set up a demo database with the seed article, demo accounts, and serve it."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--seed", type=Path, default=SEED)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="set up only")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not Article.objects.filter(key=SEED_KEY).exists():
+            call_command(
+                "import_page", str(options["seed"]), key=SEED_KEY, title=SEED_TITLE, as_of=SEED_AS_OF
+            )
+            Article.objects.filter(key=SEED_KEY).update(
+                kicker="Ukraine-Konflikt", authors="ZEIT ONLINE, dpa, AFP"
+            )
+        self.create_demo_articles()
+        self.create_demo_users()
+        if not options["no_serve"]:
+            call_command("serve", host=options["host"], port=options["port"])
+
+    def create_demo_articles(self) -> None:
+        Article.objects.get_or_create(
+            key="demo-ohne-diskussion",
+            defaults={
+                "title": "Ein Artikel ohne Diskussion",
+                "lead": "Unter manchen Artikeln gibt es keine Kommentare.",
+                "discussion_status": DiscussionStatus.NONE,
+            },
+        )
+
+    @transaction.atomic
+    def create_demo_users(self) -> None:
+        from allauth.account.models import EmailAddress
+
+        subscriber, _created = Badge.objects.get_or_create(
+            slug="abonnent", defaults={"label": "Abonnent"}
+        )
+        for email, name, password, staff in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email, password=password, display_name=name, is_staff=staff
+                )
+                if not staff:
+                    user.badges.add(subscriber)
+            EmailAddress.objects.update_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            role = "moderator" if staff else "reader"
+            self.stdout.write(f"Demo {role}: {email} / {password}")

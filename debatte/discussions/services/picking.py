@@ -1,0 +1,20 @@
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from debatte.accounts.models import User
+from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.discussions.models import Comment, CommentStatus
+from debatte.discussions.services.counters import bump_version
+
+
+def set_editor_pick(comment: Comment, *, actor: User, picked: bool = True) -> Comment:
+    """Mark (or unmark) a comment as "Redaktionsempfehlung"; staff only."""
+    if not actor.is_staff:
+        raise NotPermitted(_("Only the editors can recommend comments."))
+    if picked and comment.status != CommentStatus.PUBLISHED:
+        raise ActionError(_("Only published comments can be recommended."), code="not_published")
+    with transaction.atomic():
+        comment.is_editor_pick = picked
+        comment.save(update_fields=["is_editor_pick"])
+        bump_version(comment.article_id)
+    return comment

@@ -1,0 +1,41 @@
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from debatte.accounts.models import User
+from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.discussions.models import Comment, CommentStatus, Recommendation
+from debatte.discussions.services.counters import bump_version
+
+
+def recommend_comment(comment: Comment, *, user: User) -> bool:
+    """Add a reader's recommendation; returns False when they had already recommended it."""
+    if comment.author_id == user.pk:
+        raise NotPermitted(_("You cannot recommend your own comment."))
+    if comment.status != CommentStatus.PUBLISHED:
+        raise ActionError(_("This comment cannot be recommended."), code="not_published")
+    try:
+        with transaction.atomic():
+            Recommendation.objects.create(comment=comment, user=user)
+            Comment.objects.filter(pk=comment.pk).update(
+                recommendation_count=F("recommendation_count") + 1
+            )
+            bump_version(comment.article_id)
+    except IntegrityError:
+        return False
+    comment.refresh_from_db(fields=["recommendation_count"])
+    return True
+
+
+def withdraw_recommendation(comment: Comment, *, user: User) -> bool:
+    """Take a recommendation back; returns False when there was none."""
+    with transaction.atomic():
+        deleted, _details = Recommendation.objects.filter(comment=comment, user=user).delete()
+        if not deleted:
+            return False
+        Comment.objects.filter(pk=comment.pk).update(
+            recommendation_count=F("recommendation_count") - 1
+        )
+        bump_version(comment.article_id)
+    comment.refresh_from_db(fields=["recommendation_count"])
+    return True

@@ -1,0 +1,213 @@
+"""Thin views: parse the request, call one service or selector, render or redirect."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+
+from debatte.articles.models import Article
+from debatte.core.exceptions import ActionError
+from debatte.discussions import services
+from debatte.discussions.forms import CommentForm, ReportForm
+from debatte.discussions.models import Comment
+from debatte.discussions.selectors import get_comment_by_label, get_page_cursor_for
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def permalink_url(comment: Comment) -> str:
+    """The URL of the page that shows `comment`, with its anchor."""
+    params: dict[str, str] = {}
+    cursor = get_page_cursor_for(comment)
+    if cursor:
+        params["after"] = cursor
+    if comment.is_reply:
+        params["thread"] = str(comment.number)
+    url = reverse("article", kwargs={"article_key": comment.article.key})
+    if params:
+        url += "?" + urlencode(params)
+    return f"{url}#{comment.anchor}"
+
+
+class CommentMixin:
+    """Finds the article and, where the URL names one, the comment."""
+
+    article: Article
+    comment: Comment
+
+    def load(self, article_key: str, comment_label: str | None = None) -> None:
+        self.article = get_object_or_404(Article, key=article_key)
+        if comment_label is not None:
+            comment = get_comment_by_label(self.article, comment_label)
+            if comment is None:
+                raise Http404(_("There is no comment %(label)s.") % {"label": comment_label})
+            self.comment = comment
+
+
+class CommentPermalinkView(CommentMixin, View):
+    def get(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
+        self.load(article_key, comment_label)
+        return HttpResponseRedirect(permalink_url(self.comment))
+
+
+class CommentCreateView(LoginRequiredMixin, CommentMixin, View):
+    """Write a top-level comment, or with `comment_label` a reply to that comment."""
+
+    template_name = "discussions/compose.html"
+
+    def get(
+        self, request: HttpRequest, article_key: str, comment_label: str | None = None
+    ) -> HttpResponse:
+        self.load(article_key, comment_label)
+        return self.render_form(request, CommentForm())
+
+    def post(
+        self, request: HttpRequest, article_key: str, comment_label: str | None = None
+    ) -> HttpResponse:
+        self.load(article_key, comment_label)
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(request, form, status=400)
+        try:
+            comment = services.post_comment(
+                self.article,
+                author=request.user,  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
+                parent=getattr(self, "comment", None),
+                ip_address=client_ip(request),
+            )
+        except ActionError as error:
+            form.add_error("body", error.message)
+            return self.render_form(request, form, status=400)
+        messages.success(request, _("Your comment %(label)s is published.") % {"label": comment.label})
+        return HttpResponseRedirect(permalink_url(comment))
+
+    def render_form(self, request: HttpRequest, form: CommentForm, status: int = 200) -> HttpResponse:
+        context = {"article": self.article, "parent": getattr(self, "comment", None), "form": form}
+        return render(request, self.template_name, context, status=status)
+
+
+class CommentEditView(LoginRequiredMixin, CommentMixin, View):
+    template_name = "discussions/edit.html"
+
+    def get(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
+        self.load(article_key, comment_label)
+        return self.render_form(request, CommentForm(initial={"body": self.comment.body}))
+
+    def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
+        self.load(article_key, comment_label)
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(request, form, status=400)
+        try:
+            services.edit_comment(
+                self.comment,
+                editor=request.user,  # type: ignore[arg-type]
+                body=form.cleaned_data["body"],
+            )
+        except ActionError as error:
+            form.add_error("body", error.message)
+            return self.render_form(request, form, status=400)
+        messages.success(request, _("Your comment is changed."))
+        return HttpResponseRedirect(permalink_url(self.comment))
+
+    def render_form(self, request: HttpRequest, form: CommentForm, status: int = 200) -> HttpResponse:
+        context = {"article": self.article, "comment": self.comment, "form": form}
+        return render(request, self.template_name, context, status=status)
+
+
+class CommentDeleteView(LoginRequiredMixin, CommentMixin, View):
+    template_name = "discussions/delete.html"
+
+    def get(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
+        self.load(article_key, comment_label)
+        return render(request, self.template_name, {"article": self.article, "comment": self.comment})
+
+    def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
+        self.load(article_key, comment_label)
+        try:
+            services.delete_comment(self.comment, actor=request.user)  # type: ignore[arg-type]
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your comment is deleted."))
+        return HttpResponseRedirect(permalink_url(self.comment))
+
+
+class CommentRecommendView(LoginRequiredMixin, CommentMixin, View):
+    """POST toggles: recommend, or with `withdraw=1` take the recommendation back."""
+
+    def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
+        self.load(article_key, comment_label)
+        user: Any = request.user
+        try:
+            if request.POST.get("withdraw"):
+                services.withdraw_recommendation(self.comment, user=user)
+                recommended = False
+            else:
+                services.recommend_comment(self.comment, user=user)
+                recommended = True
+        except ActionError as error:
+            if wants_json(request):
+                return JsonResponse({"error": error.code, "message": error.message}, status=400)
+            messages.error(request, error.message)
+            return HttpResponseRedirect(permalink_url(self.comment))
+        if wants_json(request):
+            return JsonResponse(
+                {"recommended": recommended, "count": self.comment.recommendation_count}
+            )
+        return HttpResponseRedirect(permalink_url(self.comment))
+
+
+class CommentEditorPickView(LoginRequiredMixin, CommentMixin, View):
+    def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
+        self.load(article_key, comment_label)
+        picked = request.POST.get("picked", "1") == "1"
+        try:
+            services.set_editor_pick(self.comment, actor=request.user, picked=picked)  # type: ignore[arg-type]
+        except ActionError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(permalink_url(self.comment))
+        return HttpResponseRedirect(permalink_url(self.comment))
+
+
+class CommentReportView(LoginRequiredMixin, CommentMixin, View):
+    template_name = "discussions/report.html"
+
+    def get(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
+        self.load(article_key, comment_label)
+        return self.render_form(request, ReportForm())
+
+    def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
+        self.load(article_key, comment_label)
+        form = ReportForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(request, form, status=400)
+        try:
+            services.report_comment(
+                self.comment,
+                reporter=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+                explanation=form.cleaned_data["explanation"],
+            )
+        except ActionError as error:
+            form.add_error(None, error.message)
+            return self.render_form(request, form, status=400)
+        messages.success(request, _("Thank you. The moderators will look at this comment."))
+        return HttpResponseRedirect(permalink_url(self.comment))
+
+    def render_form(self, request: HttpRequest, form: ReportForm, status: int = 200) -> HttpResponse:
+        context = {"article": self.article, "comment": self.comment, "form": form}
+        return render(request, self.template_name, context, status=status)
