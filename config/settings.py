@@ -110,11 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get(
-            "DEBATTE_TEST_SQLITE", str(Path(os.environ.get("TMPDIR", "/tmp")) / "debatte-test.sqlite3")
-        )
-    }
+    # Tests use a real file (WAL and locking behave as in production), one per test process.
+    _test_db = Path(os.environ.get("TMPDIR", "/tmp")) / f"debatte-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DEBATTE_TEST_SQLITE", str(_test_db))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -168,6 +166,7 @@ USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DEBATTE_STATIC_ROOT", DATA_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -149,7 +149,7 @@ def _parse_comments(lines: list[str], start: int, as_of: datetime) -> list[Comme
             raise PageFormatError(header.index, "a comment without an author line")
         end = headers[position + 1].index - 1 if position + 1 < total else len(lines)
         body_lines = [header.first_line, *lines[header.index + 1 : end]]
-        body = "\n".join(body_lines)
+        body = "\n".join(body_lines).rstrip("\n")
         if not body.strip():
             raise PageFormatError(header.index + 1, "a comment without text (truncated page?)")
         _check_numbering(header, seen_threads)

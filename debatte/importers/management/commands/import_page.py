@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from debatte.core.exceptions import ActionError
 from debatte.importers.loader import load_article
@@ -33,6 +33,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Command-line output is English, like Django's own commands.
+        with translation.override("en"):
+            self.import_file(options)
+
+    def import_file(self, options: dict[str, Any]) -> None:
         path: Path = options["path"]
         try:
             text = path.read_text(encoding="utf-8")

@@ -1,0 +1,55 @@
+# Debatte: `make demo` runs the demo on http://127.0.0.1:8000, `make test` runs every check.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test install lint typecheck djangocheck pytest pytest-sqlite pytest-postgres bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	DEBATTE_DEBUG=0 DEBATTE_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend \
+		$(BIN)/debatte demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy debatte config
+
+djangocheck: install
+	DEBATTE_PLAIN_STATIC=1 $(BIN)/debatte check --fail-level WARNING
+	DEBATTE_PLAIN_STATIC=1 $(BIN)/debatte makemigrations --check --dry-run
+
+pytest-sqlite: install
+	$(BIN)/pytest -p no:cacheprovider
+
+# PostgreSQL runs the same suite but the browser tests (they exercise pages, not the database).
+pytest-postgres: install
+	@if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1 || $(BIN)/python -c "import psycopg; psycopg.connect('$(TEST_PG_URL)').close()" 2>/dev/null; then \
+		DATABASE_URL=$(TEST_PG_URL) $(BIN)/pytest -p no:cacheprovider -m "not browser"; \
+	elif [ "$$DEBATTE_REQUIRE_SERVICES" = "1" ]; then \
+		echo "PostgreSQL on 127.0.0.1:5432 is required (DEBATTE_REQUIRE_SERVICES=1) but not reachable"; exit 1; \
+	else \
+		echo "SKIPPED: PostgreSQL tests (no server on 127.0.0.1:5432; set DEBATTE_REQUIRE_SERVICES=1 to require it)"; \
+	fi
+
+pytest: pytest-sqlite pytest-postgres
+
+test: lint typecheck djangocheck pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,96 @@
+"""Shared fixtures: readers, a moderator, articles and comments made through the services."""
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+# Tests render templates without running collectstatic first.
+os.environ.setdefault("DEBATTE_PLAIN_STATIC", "1")
+
+import pytest  # noqa: E402
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_PAGE = SHARED / "seed" / "000_ecba84f1b02c7743.txt"
+
+
+def services_required() -> bool:
+    return os.environ.get("DEBATTE_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    if not SEED_PAGE.exists():
+        pytest.fail(f"the seed page is missing: {SEED_PAGE} (../shared must lie beside the checkout)")
+    return SEED_PAGE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., object]:
+    from debatte.accounts.models import User
+
+    counter = iter(range(1, 10_000))
+
+    def make(display_name: str | None = None, *, staff: bool = False, **extra: object) -> User:
+        n = next(counter)
+        return User.objects.create_user(
+            email=extra.pop("email", f"reader{n}@example.org"),
+            password=extra.pop("password", "a-long-test-password"),
+            display_name=display_name or f"Leser {n}",
+            is_staff=staff,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def reader(make_user: Callable[..., object]) -> object:
+    return make_user("Kapaster d.J.")
+
+
+@pytest.fixture
+def other_reader(make_user: Callable[..., object]) -> object:
+    return make_user("Martin Köster")
+
+
+@pytest.fixture
+def moderator(make_user: Callable[..., object]) -> object:
+    return make_user("Redaktion ab", staff=True)
+
+
+@pytest.fixture
+def make_article(db: None) -> Callable[..., object]:
+    from debatte.articles.models import Article
+
+    counter = iter(range(1, 10_000))
+
+    def make(**fields: object) -> Article:
+        n = next(counter)
+        fields.setdefault("key", f"artikel-{n}")
+        fields.setdefault("title", f"Artikel {n}")
+        fields.setdefault("lead", "Ein Vorspann.")
+        fields.setdefault(
+            "body",
+            [
+                {"kind": "paragraph", "text": "Ein Absatz."},
+                {"kind": "heading", "text": "Eine Zwischenüberschrift"},
+            ],
+        )
+        return Article.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def article(make_article: Callable[..., object]) -> object:
+    return make_article(key="nato-dialog", title="Nato betont Dialogbereitschaft")
+
+
+@pytest.fixture
+def make_comment(reader: object) -> Callable[..., object]:
+    from debatte.discussions.services import post_comment
+
+    def make(article: object, *, author: object = None, body: str = "Ein Kommentar.", parent: object = None):
+        return post_comment(article, author=author or reader, body=body, parent=parent)  # type: ignore[arg-type]
+
+    return make
