@@ -20,7 +20,9 @@ def services_required() -> bool:
 @pytest.fixture
 def seed_text() -> str:
     if not SEED_PAGE.exists():
-        pytest.fail(f"the seed page is missing: {SEED_PAGE} (../shared must lie beside the checkout)")
+        pytest.fail(
+            f"the seed page is missing: {SEED_PAGE} (../shared must lie beside the checkout)"
+        )
     return SEED_PAGE.read_text(encoding="utf-8")
 
 
@@ -90,7 +92,19 @@ def article(make_article: Callable[..., object]) -> object:
 def make_comment(reader: object) -> Callable[..., object]:
     from debatte.discussions.services import post_comment
 
-    def make(article: object, *, author: object = None, body: str = "Ein Kommentar.", parent: object = None):
+    def make(
+        article: object,
+        *,
+        author: object = None,
+        body: str = "Ein Kommentar.",
+        parent: object = None,
+    ):
         return post_comment(article, author=author or reader, body=body, parent=parent)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    # Hashing strength is Django's business; tests only need passwords to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -27,9 +27,7 @@ class Badge(models.Model):
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(
-        self, email: str | None, password: str | None, **extra_fields: Any
-    ) -> "User":
+    def _create_user(self, email: str | None, password: str | None, **extra_fields: Any) -> "User":
         email = self.normalize_email(email) if email else None
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
@@ -57,7 +55,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
-    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    email = models.EmailField(  # type: ignore[assignment]
+        _("e-mail address"), unique=True, null=True, blank=True
+    )
     display_name = models.CharField(
         _("display name"),
         max_length=40,
@@ -71,7 +71,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc,assignment]
 
     class Meta:
         verbose_name = _("user")

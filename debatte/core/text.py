@@ -17,7 +17,8 @@ _PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")
 class CommentUrlizer(Urlizer):
     """Django's urlizer, but without turning e-mail addresses into mailto links."""
 
-    def is_email_simple(self, value: str) -> bool:
+    @staticmethod
+    def is_email_simple(value: str) -> bool:
         return False
 
 

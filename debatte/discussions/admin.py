@@ -10,7 +10,14 @@ from debatte.discussions.services import set_editor_pick
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "article", "status", "is_editor_pick", "recommendation_count", "created_at"]
+    list_display = [
+        "__str__",
+        "article",
+        "status",
+        "is_editor_pick",
+        "recommendation_count",
+        "created_at",
+    ]
     list_filter = ["status", "is_editor_pick"]
     search_fields = ["author_name", "body", "article__title"]
     raw_id_fields = ["article", "parent", "thread", "author"]

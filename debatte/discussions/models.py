@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -110,14 +110,14 @@ class Comment(models.Model):
 
     @property
     def label(self) -> str:
-        """"#1" or "#1.1"."""
+        """ "#1" or "#1.1"."""
         if self.reply_number:
             return f"#{self.number}.{self.reply_number}"
         return f"#{self.number}"
 
     @property
     def url_label(self) -> str:
-        """"1" or "1.1", as the comment appears in URLs."""
+        """ "1" or "1.1", as the comment appears in URLs."""
         return self.label.lstrip("#")
 
     @property
@@ -147,7 +147,7 @@ class Comment(models.Model):
     def is_edited(self) -> bool:
         return self.edited_at is not None
 
-    def editable_until(self) -> timezone.datetime:
+    def editable_until(self) -> datetime:
         minutes = settings.DEBATTE["EDIT_WINDOW_MINUTES"]
         return self.created_at + timedelta(minutes=minutes)
 

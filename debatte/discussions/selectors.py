@@ -124,10 +124,7 @@ def get_thread_page(
     """
     size = page_size or settings.DEBATTE["COMMENTS_PER_PAGE"]
     rows = _comment_rows().filter(article=article, status__in=VISIBLE_STATUSES)
-    if editor_picks_only:
-        rows = rows.filter(is_editor_pick=True)
-    else:
-        rows = rows.filter(reply_number=0)
+    rows = rows.filter(is_editor_pick=True) if editor_picks_only else rows.filter(reply_number=0)
 
     if before:
         condition, order = _keyset(sort, editor_picks_only, before, forward=False)
@@ -198,8 +195,7 @@ def _replies_for(threads: list[Comment], expand_thread: int | None) -> dict[int,
         limit |= Q(thread_id=expanded, position__lte=settings.DEBATTE["REPLIES_MAX_EXPANDED"])
     grouped: dict[int, list[Comment]] = {}
     for reply in rows.filter(limit).order_by("thread_id", "reply_number"):
-        assert reply.thread_id is not None
-        grouped.setdefault(reply.thread_id, []).append(reply)
+        grouped.setdefault(reply.thread_id or 0, []).append(reply)
     return grouped
 
 

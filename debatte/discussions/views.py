@@ -91,10 +91,14 @@ class CommentCreateView(LoginRequiredMixin, CommentMixin, View):
         except ActionError as error:
             form.add_error("body", error.message)
             return self.render_form(request, form, status=400)
-        messages.success(request, _("Your comment %(label)s is published.") % {"label": comment.label})
+        messages.success(
+            request, _("Your comment %(label)s is published.") % {"label": comment.label}
+        )
         return HttpResponseRedirect(permalink_url(comment))
 
-    def render_form(self, request: HttpRequest, form: CommentForm, status: int = 200) -> HttpResponse:
+    def render_form(
+        self, request: HttpRequest, form: CommentForm, status: int = 200
+    ) -> HttpResponse:
         context = {"article": self.article, "parent": getattr(self, "comment", None), "form": form}
         return render(request, self.template_name, context, status=status)
 
@@ -123,7 +127,9 @@ class CommentEditView(LoginRequiredMixin, CommentMixin, View):
         messages.success(request, _("Your comment is changed."))
         return HttpResponseRedirect(permalink_url(self.comment))
 
-    def render_form(self, request: HttpRequest, form: CommentForm, status: int = 200) -> HttpResponse:
+    def render_form(
+        self, request: HttpRequest, form: CommentForm, status: int = 200
+    ) -> HttpResponse:
         context = {"article": self.article, "comment": self.comment, "form": form}
         return render(request, self.template_name, context, status=status)
 
@@ -133,7 +139,9 @@ class CommentDeleteView(LoginRequiredMixin, CommentMixin, View):
 
     def get(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
         self.load(article_key, comment_label)
-        return render(request, self.template_name, {"article": self.article, "comment": self.comment})
+        return render(
+            request, self.template_name, {"article": self.article, "comment": self.comment}
+        )
 
     def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
         self.load(article_key, comment_label)
@@ -208,6 +216,8 @@ class CommentReportView(LoginRequiredMixin, CommentMixin, View):
         messages.success(request, _("Thank you. The moderators will look at this comment."))
         return HttpResponseRedirect(permalink_url(self.comment))
 
-    def render_form(self, request: HttpRequest, form: ReportForm, status: int = 200) -> HttpResponse:
+    def render_form(
+        self, request: HttpRequest, form: ReportForm, status: int = 200
+    ) -> HttpResponse:
         context = {"article": self.article, "comment": self.comment, "form": form}
         return render(request, self.template_name, context, status=status)

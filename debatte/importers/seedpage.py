@@ -20,7 +20,7 @@ from debatte.importers.records import ArticleRecord, CommentRecord
 
 COMMENTS_HEADING = "Kommentare"
 HEADER = re.compile(r"^#(\d+)(?:\.(\d+))? — (.*)$", re.DOTALL)
-_SENTENCE_END = ('.', '!', '?', '"', "“", "”", "…", ":", ")", "'")
+_SENTENCE_END = (".", "!", "?", '"', "“", "”", "…", ":", ")", "'")
 
 
 class PageFormatError(ValueError):
@@ -113,7 +113,8 @@ def _parse_comments(lines: list[str], start: int, as_of: datetime) -> list[Comme
         parsed = parse_relative_age(match.group(3))
         if parsed is None:
             raise PageFormatError(
-                index + 1, f"cannot read the age in {lines[index][:60]!r} (expected 'vor 6 Monaten')"
+                index + 1,
+                f"cannot read the age in {lines[index][:60]!r} (expected 'vor 6 Monaten')",
             )
         age, rest = parsed
         headers.append(
@@ -138,7 +139,9 @@ def _parse_comments(lines: list[str], start: int, as_of: datetime) -> list[Comme
         raise PageFormatError(headers[0].index + 1, "the first comment has no author line")
     stray = next((i for i in range(start, first_author_line) if lines[i].strip()), None)
     if stray is not None:
-        raise PageFormatError(stray + 1, f"unknown text before the first comment: {lines[stray][:60]!r}")
+        raise PageFormatError(
+            stray + 1, f"unknown text before the first comment: {lines[stray][:60]!r}"
+        )
 
     records: list[CommentRecord] = []
     seen_threads: dict[int, int] = {}

@@ -27,7 +27,7 @@ def test_render_does_not_link_javascript_urls_or_emails():
 
 def test_render_quotes_in_text_cannot_forge_attributes():
     html = render_comment_text('https://example.org/" rel="nofollow" onclick="x')
-    assert "onclick=\"x" not in html
+    assert 'onclick="x' not in html
 
 
 def test_normalise_trims_trailing_space_and_collapses_blank_lines():

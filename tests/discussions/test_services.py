@@ -67,7 +67,9 @@ def test_post_comment_rejects_empty_and_too_long_text(article, reader, settings)
 
 
 def test_post_comment_keeps_paragraphs_and_normalises_line_endings(article, reader):
-    comment = post_comment(article, author=reader, body="Zeile 1\r\nZeile 2\r\n\r\n\r\n\r\nAbsatz  ")
+    comment = post_comment(
+        article, author=reader, body="Zeile 1\r\nZeile 2\r\n\r\n\r\n\r\nAbsatz  "
+    )
     assert comment.body == "Zeile 1\nZeile 2\n\nAbsatz"
 
 

@@ -46,7 +46,10 @@ def test_import_page_reads_article_structure(seed_file):
     ]
     paragraphs = [block["text"] for block in article.body if block["kind"] == "paragraph"]
     # Soft line breaks inside sentences are joined.
-    assert paragraphs[2].startswith("Hintergrund der Krisensitzung waren russische Forderungen nach neuen Sicherheitsvereinbarungen sowie")  # noqa: E501
+    assert paragraphs[2].startswith(
+        "Hintergrund der Krisensitzung waren russische Forderungen nach neuen "
+        "Sicherheitsvereinbarungen sowie"
+    )
     assert paragraphs[3].startswith("Außenministerin Annalena Baerbock (Grüne) sagte:")
 
 
@@ -62,7 +65,10 @@ def test_import_page_builds_numbered_comment_tree(seed_file):
     assert User.objects.filter(display_name="ZL19").exists()
     article = Article.objects.get(key="seed")
     assert (article.last_comment_number, article.comment_count) == (4, 8)
-    assert all(later.created_at > earlier.created_at for earlier, later in zip(comments, comments[1:], strict=False))
+    assert all(
+        later.created_at > earlier.created_at
+        for earlier, later in zip(comments, comments[1:], strict=False)
+    )
 
 
 def test_export_page_reproduces_seed_comments_byte_for_byte(seed_file, seed_text):
@@ -88,18 +94,21 @@ def test_exported_page_imports_again_to_the_same_structure(seed_file, tmp_path):
     second = Article.objects.get(key="again")
     assert first.lead == second.lead
     assert first.body == second.body
-    assert list(first.comments.order_by("number", "reply_number").values_list("body", flat=True)) == list(
-        second.comments.order_by("number", "reply_number").values_list("body", flat=True)
-    )
+    assert list(
+        first.comments.order_by("number", "reply_number").values_list("body", flat=True)
+    ) == list(second.comments.order_by("number", "reply_number").values_list("body", flat=True))
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("Nur ein Absatz ohne Kommentare.\n", "no line \"Kommentare\""),
+        ("Nur ein Absatz ohne Kommentare.\n", 'no line "Kommentare"'),
         ("Absatz.\nKommentare\nIrgendein Text ohne Kommentar\n", "unknown text"),
         ("Absatz.\nKommentare\nAutor\n#1 — letzten DienstagText\n", "cannot read the age"),
-        ("Absatz.\nKommentare\nAutor\n#1 — vor 2 TagenText\nZweiter\n#1.1 — vor 1 Tag", "without text"),
+        (
+            "Absatz.\nKommentare\nAutor\n#1 — vor 2 TagenText\nZweiter\n#1.1 — vor 1 Tag",
+            "without text",
+        ),
         ("Absatz.\nKommentare\nAutor\n#2.1 — vor 2 TagenText\n", "has no comment #2"),
         ("Absatz.\nKommentare\nA\n#2 — vor 2 TagenX\nB\n#1 — vor 2 TagenY\n", "out of order"),
     ],
@@ -110,7 +119,9 @@ def test_import_page_refuses_broken_pages_and_imports_nothing(tmp_path, text, me
     with pytest.raises(CommandError) as error:
         import_page(path)
     assert message in str(error.value)
-    assert "line" in str(error.value) or "Nothing" in str(error.value) or "nothing" in str(error.value)
+    assert (
+        "line" in str(error.value) or "Nothing" in str(error.value) or "nothing" in str(error.value)
+    )
     assert not Article.objects.exists()
     assert not Comment.objects.exists()
 

@@ -25,8 +25,10 @@ def recount_article(article: Article) -> None:
         highest=Count("thread_replies"),
     ):
         last = (
-            Comment.objects.filter(thread=thread).order_by("-reply_number")
-            .values_list("reply_number", flat=True).first()
+            Comment.objects.filter(thread=thread)
+            .order_by("-reply_number")
+            .values_list("reply_number", flat=True)
+            .first()
         )
         Comment.objects.filter(pk=thread.pk).update(
             reply_count=thread.visible, last_reply_number=max(last or 0, thread.last_reply_number)

@@ -56,8 +56,7 @@ def post_comment(
         if parent is None:
             comment = Comment(article=article, number=next_comment_number(article))
         else:
-            thread = parent.thread if parent.thread_id else parent
-            assert thread is not None
+            thread = parent.thread or parent
             comment = Comment(
                 article=article,
                 parent=parent,

@@ -37,7 +37,11 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not Article.objects.filter(key=SEED_KEY).exists():
             call_command(
-                "import_page", str(options["seed"]), key=SEED_KEY, title=SEED_TITLE, as_of=SEED_AS_OF
+                "import_page",
+                str(options["seed"]),
+                key=SEED_KEY,
+                title=SEED_TITLE,
+                as_of=SEED_AS_OF,
             )
             Article.objects.filter(key=SEED_KEY).update(
                 kicker="Ukraine-Konflikt", authors="ZEIT ONLINE, dpa, AFP"

@@ -45,7 +45,10 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {path}: {error}") from None
         try:
             record = parse_page(
-                text, key=options["key"], title=options["title"], as_of=as_of_moment(options["as_of"])
+                text,
+                key=options["key"],
+                title=options["title"],
+                as_of=as_of_moment(options["as_of"]),
             )
             article = load_article(record)
         except PageFormatError as error:
