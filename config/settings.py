@@ -111,7 +111,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # Tests use a real file (WAL and locking behave as in production), one per test process.
-    _test_db = Path(os.environ.get("TMPDIR", "/tmp"))  # noqa: S108 / f"debatte-test-{os.getpid()}.sqlite3"
+    _tmp = Path(os.environ.get("TMPDIR", "/tmp"))  # noqa: S108
+    _test_db = _tmp / f"debatte-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DEBATTE_TEST_SQLITE", str(_test_db))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
