@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "debatte.accounts",
     "debatte.articles",
     "debatte.discussions",
+    "debatte.moderation",
     "debatte.importers",
 ]
 if (PACKAGE_DIR / "classifier" / "apps.py").exists():

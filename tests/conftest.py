@@ -92,13 +92,11 @@ def article(make_article: Callable[..., object]) -> object:
 def make_comment(reader: object) -> Callable[..., object]:
     from debatte.discussions.services import post_comment
 
-    def make(
-        article: object,
-        *,
-        author: object = None,
-        body: str = "Ein Kommentar.",
-        parent: object = None,
-    ):
+    counter = iter(range(1, 1_000_000))
+
+    def make(article: object, *, author: object = None, body: str = "", parent: object = None):
+        # Distinct default texts: the pipeline refuses the same text twice from one reader.
+        body = body or f"Kommentar Nummer {next(counter)}."
         return post_comment(article, author=author or reader, body=body, parent=parent)  # type: ignore[arg-type]
 
     return make

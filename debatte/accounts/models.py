@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -67,6 +68,13 @@ class User(AbstractUser):
     )
     badges = models.ManyToManyField(Badge, blank=True, verbose_name=_("badges"))
     language = models.CharField(_("language"), max_length=8, blank=True)
+    # Signature under moderation notes ("Die Redaktion/ab").
+    initials = models.CharField(_("initials"), max_length=6, blank=True)
+    # Moderation state, changed only by the moderation services (which write the audit log).
+    banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    always_premoderate = models.BooleanField(_("always pre-moderate"), default=False)
+    warning_count = models.PositiveSmallIntegerField(_("warnings"), default=0)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
@@ -85,6 +93,20 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("profile", kwargs={"user_id": self.pk})
+
+    @property
+    def signature_initials(self) -> str:
+        if self.initials:
+            return self.initials
+        return "".join(part[0] for part in self.display_name.split()[:2]).lower()
+
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
+
+    def is_suspended(self, now: "datetime | None" = None) -> bool:
+        from django.utils import timezone
+
+        return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -1,3 +1,4 @@
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.validators import RegexValidator
@@ -12,9 +13,91 @@ article_key_validator = RegexValidator(
 )
 
 
+class ModerationMode(models.TextChoices):
+    POST = "post", _("post-moderation: publish at once")
+    PRE = "pre", _("pre-moderation: hold every comment")
+    RISK = "risk", _("risk-based: hold what the checks flag")
+
+
+class Site(models.Model):
+    """A publication: its language, its moderation settings and (later) its embedding origins."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+    language = models.CharField(_("language"), max_length=8, default="de")
+    netiquette_url = models.URLField(_("Netiquette URL"), blank=True)
+    moderation_mode = models.CharField(
+        _("moderation"), max_length=8, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+    risk_threshold = models.FloatField(
+        _("classifier threshold"),
+        default=0.8,
+        help_text=_("Comments scored at or above this are held in risk-based moderation."),
+    )
+    hold_links = models.BooleanField(_("hold comments with links"), default=False)
+    new_account_hold_count = models.PositiveSmallIntegerField(
+        _("hold the first comments of new accounts"), default=0
+    )
+    rate_limit_per_minute = models.PositiveSmallIntegerField(
+        _("comments per minute per reader or IP address"), default=5
+    )
+    auto_close_days = models.PositiveSmallIntegerField(
+        _("close discussions after days"), null=True, blank=True
+    )
+    external_check_url = models.URLField(_("external check URL"), blank=True)
+    external_check_timeout = models.FloatField(_("external check timeout (s)"), default=2.0)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_site_id() -> int:
+    site, _created = Site.objects.get_or_create(slug="default", defaults={"name": "Debatte"})
+    return site.pk
+
+
+class SiteRole(models.TextChoices):
+    MODERATOR = "moderator", _("moderator")
+    EDITOR = "editor", _("editor")
+    ADMIN = "admin", _("admin")
+
+
+class SiteMembership(models.Model):
+    """A staff member's role on one site; moderators see only their sites' queues."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="site_memberships"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=SiteRole.choices)
+
+    class Meta:
+        verbose_name = _("site role")
+        verbose_name_plural = _("site roles")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "user", "role"], name="one_role_per_site_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.site})"
+
+
 class Section(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, default=default_site_id)
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), unique=True)
+    moderation_mode = models.CharField(
+        _("moderation"),
+        max_length=8,
+        choices=ModerationMode.choices,
+        blank=True,
+        help_text=_("Empty: as the site."),
+    )
 
     class Meta:
         verbose_name = _("section")
@@ -43,6 +126,9 @@ class Article(models.Model):
     whatever URL the article is served under.
     """
 
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, default=default_site_id, related_name="articles"
+    )
     key = models.CharField(
         _("key"), max_length=200, unique=True, validators=[article_key_validator]
     )
@@ -64,6 +150,15 @@ class Article(models.Model):
         choices=DiscussionStatus.choices,
         default=DiscussionStatus.OPEN,
     )
+    moderation_mode = models.CharField(
+        _("moderation"),
+        max_length=8,
+        choices=ModerationMode.choices,
+        blank=True,
+        help_text=_("Empty: as the section or site."),
+    )
+    discussion_opens_at = models.DateTimeField(_("discussion opens at"), null=True, blank=True)
+    discussion_closes_at = models.DateTimeField(_("discussion closes at"), null=True, blank=True)
     # Counters kept by the discussion services (never derived by counting rows):
     last_comment_number = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
@@ -89,7 +184,31 @@ class Article(models.Model):
 
     @property
     def is_open_for_comments(self) -> bool:
-        return self.discussion_status == DiscussionStatus.OPEN
+        return self.closed_reason() is None
+
+    def closed_reason(self, now: datetime | None = None) -> str | None:
+        """Why no one can post now (None: open). Opening hours and auto-close count too."""
+        now = now or timezone.now()
+        if self.discussion_status == DiscussionStatus.NONE:
+            return "no_discussion"
+        if self.discussion_status == DiscussionStatus.CLOSED:
+            return "closed"
+        if self.discussion_opens_at and now < self.discussion_opens_at:
+            return "not_yet_open"
+        if self.discussion_closes_at and now >= self.discussion_closes_at:
+            return "closed"
+        days = self.site.auto_close_days if self.site_id else None
+        if days and now >= self.published_at + timedelta(days=days):
+            return "closed"
+        return None
+
+    def effective_moderation_mode(self) -> str:
+        """The article's mode, else its section's, else its site's."""
+        if self.moderation_mode:
+            return self.moderation_mode
+        if self.section_id and self.section and self.section.moderation_mode:
+            return self.section.moderation_mode
+        return self.site.moderation_mode
 
     @property
     def paragraphs_and_headings(self) -> list[dict[str, Any]]:

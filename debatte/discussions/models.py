@@ -64,6 +64,32 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # What the moderation pipeline found: [{"code": ..., "phase": ..., "detail": ...}], and the
+    # classifier's score with the words that drove it.
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    # The flag codes, space-separated, for filtering queues by reason on any database.
+    flag_codes = models.CharField(max_length=300, blank=True)
+    risk_score = models.FloatField(_("risk score"), null=True, blank=True, db_index=True)
+    score_reasons = models.JSONField(default=list, blank=True)
+    # The note readers see for a removed or shortened comment ("Entfernt. ... Die Redaktion/ab").
+    moderation_note = models.CharField(_("moderation note"), max_length=500, blank=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderated_comments",
+    )
+    # A moderator looking at the comment holds it until then; others skip it in the queue.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_comments",
+    )
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("comment")
@@ -93,6 +119,7 @@ class Comment(models.Model):
                 name="comment_editor_picks",
             ),
             models.Index(fields=["author", "-created_at"], name="comment_author_recent"),
+            models.Index(fields=["status", "created_at"], name="comment_status_age"),
         ]
 
     def __str__(self) -> str:
@@ -140,6 +167,10 @@ class Comment(models.Model):
         return f"kommentar-{self.number}-{self.parent_reply_number}"
 
     @property
+    def is_shortened(self) -> bool:
+        return self.status == CommentStatus.PUBLISHED and bool(self.moderation_note)
+
+    @property
     def is_removed(self) -> bool:
         return self.status in (CommentStatus.REJECTED, CommentStatus.DELETED)
 
@@ -150,6 +181,27 @@ class Comment(models.Model):
     def editable_until(self) -> datetime:
         minutes = settings.DEBATTE["EDIT_WINDOW_MINUTES"]
         return self.created_at + timedelta(minutes=minutes)
+
+
+class CommentRevision(models.Model):
+    """An earlier text of a comment, kept when its author edits it or a moderator shortens it."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", _("edited by the author")
+        SHORTEN = "shorten", _("shortened by the moderators")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(_("text"))
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Recommendation(models.Model):
@@ -196,6 +248,9 @@ class Report(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
     explanation = models.TextField(_("explanation"), blank=True, max_length=2000)
+    # Notices of illegal content (DSA Art. 16) may come from anyone, without an account.
+    reporter_name = models.CharField(_("name"), max_length=120, blank=True)
+    reporter_email = models.EmailField(_("e-mail address"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

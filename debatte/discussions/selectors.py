@@ -50,6 +50,14 @@ class InvalidCursor(ValueError):
     pass
 
 
+def _visible_to(viewer: User | None) -> Q:
+    """Readers see published comments and tombstones; authors also their held comments."""
+    visible = Q(status__in=VISIBLE_STATUSES)
+    if viewer is not None and viewer.is_authenticated:
+        visible |= Q(status=CommentStatus.PENDING, author=viewer)
+    return visible
+
+
 def _comment_rows() -> QuerySet[Comment]:
     return Comment.objects.select_related("author").prefetch_related("author__badges")
 
@@ -123,7 +131,7 @@ def get_thread_page(
     Raises InvalidCursor for a cursor that was not made by this function.
     """
     size = page_size or settings.DEBATTE["COMMENTS_PER_PAGE"]
-    rows = _comment_rows().filter(article=article, status__in=VISIBLE_STATUSES)
+    rows = _comment_rows().filter(_visible_to(viewer), article=article)
     rows = rows.filter(is_editor_pick=True) if editor_picks_only else rows.filter(reply_number=0)
 
     if before:
@@ -156,7 +164,7 @@ def get_thread_page(
         else None,
         expanded_thread=expand_thread,
     )
-    replies = {} if editor_picks_only else _replies_for(comments, expand_thread)
+    replies = {} if editor_picks_only else _replies_for(comments, expand_thread, viewer)
     page.entries = [
         ThreadEntry(
             comment=comment,
@@ -175,7 +183,9 @@ def get_thread_page(
     return page
 
 
-def _replies_for(threads: list[Comment], expand_thread: int | None) -> dict[int, list[Comment]]:
+def _replies_for(
+    threads: list[Comment], expand_thread: int | None, viewer: User | None
+) -> dict[int, list[Comment]]:
     """The first replies of each thread in one query (all of them for the expanded thread)."""
     if not threads:
         return {}
@@ -183,7 +193,7 @@ def _replies_for(threads: list[Comment], expand_thread: int | None) -> dict[int,
     expanded = next((t.pk for t in threads if t.number == expand_thread), None)
     rows = (
         _comment_rows()
-        .filter(thread_id__in=[t.pk for t in threads], status__in=VISIBLE_STATUSES)
+        .filter(_visible_to(viewer), thread_id__in=[t.pk for t in threads])
         .annotate(
             position=Window(
                 RowNumber(), partition_by=[F("thread_id")], order_by=F("reply_number").asc()

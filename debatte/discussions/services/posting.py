@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -10,30 +12,74 @@ from debatte.core.text import normalise_comment_text
 from debatte.discussions.models import Comment, CommentStatus
 from debatte.discussions.services.counters import adjust_reply_count, bump_version
 from debatte.discussions.services.numbering import next_comment_number, next_reply_number
+from debatte.moderation.audit import record
+from debatte.moderation.pipeline import (
+    AuthorFacts,
+    DiscussionFacts,
+    PipelineContext,
+    RecentActivity,
+    Verdict,
+    run_pipeline,
+)
 
 
-def check_comment_text(body: str) -> str:
-    """Normalise a comment's text or say what is wrong with it."""
-    text = normalise_comment_text(body)
-    limit = settings.DEBATTE["COMMENT_MAX_LENGTH"]
-    if not text:
-        raise ActionError(_("Please write something first."), code="empty")
-    if len(text) > limit:
-        raise ActionError(
-            _("Your comment has %(length)d characters; at most %(limit)d are allowed.")
-            % {"length": len(text), "limit": limit},
-            code="too_long",
-        )
-    return text
+def build_pipeline_context(
+    article: Article,
+    author: User,
+    text: str,
+    *,
+    ip_address: str | None = None,
+    editing: Comment | None = None,
+) -> PipelineContext:
+    """The plain facts the moderation pipeline decides on (it never sees our models)."""
+    site = article.site
+    now = timezone.now()
+    by_author = Comment.objects.filter(author=author)
+    last_minute = now - timedelta(minutes=1)
+    return PipelineContext(
+        text=text,
+        now=now,
+        is_edit=editing is not None,
+        author=AuthorFacts(
+            user_id=author.pk,
+            is_staff=author.is_staff,
+            account_age=now - author.date_joined,
+            published_comments=by_author.filter(status=CommentStatus.PUBLISHED).count(),
+            banned=author.is_banned(),
+            suspended_until=author.suspended_until,
+            always_premoderate=author.always_premoderate,
+        ),
+        discussion=DiscussionFacts(
+            site_id=site.pk,
+            closed_reason=article.closed_reason(now),
+            mode=article.effective_moderation_mode(),
+            max_length=settings.DEBATTE["COMMENT_MAX_LENGTH"],
+            hold_links=site.hold_links,
+            new_account_hold_count=site.new_account_hold_count,
+            risk_threshold=site.risk_threshold,
+            external_check_url=site.external_check_url,
+            external_check_timeout=site.external_check_timeout,
+        ),
+        activity=RecentActivity()
+        if editing is not None
+        else RecentActivity(
+            by_author_last_minute=by_author.filter(created_at__gte=last_minute).count(),
+            by_ip_last_minute=Comment.objects.filter(
+                ip_address=ip_address, created_at__gte=last_minute
+            ).count()
+            if ip_address
+            else 0,
+            same_text_recently=by_author.filter(
+                body=text, created_at__gte=now - timedelta(days=1)
+            ).exists(),
+            rate_limit_per_minute=site.rate_limit_per_minute,
+        ),
+    )
 
 
-def check_can_post(article: Article, author: User) -> None:
-    if not author.is_active:
-        raise NotPermitted(_("Your account cannot write comments."))
-    if not article.has_discussion:
-        raise ActionError(_("This article has no discussion."), code="no_discussion")
-    if not article.is_open_for_comments:
-        raise ActionError(_("The discussion is closed."), code="closed")
+def check_verdict(verdict: Verdict) -> None:
+    if verdict.refusal is not None:
+        raise ActionError(verdict.refusal.detail, code=verdict.refusal.code)
 
 
 def post_comment(
@@ -44,13 +90,21 @@ def post_comment(
     parent: Comment | None = None,
     ip_address: str | None = None,
 ) -> Comment:
-    """Write a comment (or a reply to `parent`) and give it its number."""
-    text = check_comment_text(body)
-    check_can_post(article, author)
+    """Write a comment (or a reply to `parent`), run it through moderation, number it.
+
+    Raises ActionError with a message for the writer when the comment is refused.
+    """
+    if not author.is_active:
+        raise NotPermitted(_("Your account cannot write comments."))
     if parent is not None and parent.article_id != article.pk:
         raise ActionError(_("That comment belongs to another article."), code="wrong_article")
     if parent is not None and parent.status != CommentStatus.PUBLISHED:
         raise ActionError(_("This comment cannot be answered."), code="parent_unavailable")
+    text = normalise_comment_text(body)
+    verdict = run_pipeline(
+        build_pipeline_context(article, author, text, ip_address=ip_address)
+    )
+    check_verdict(verdict)
 
     with transaction.atomic():
         if parent is None:
@@ -65,13 +119,26 @@ def post_comment(
                 reply_number=next_reply_number(thread),
                 parent_reply_number=parent.reply_number if parent.is_reply else None,
             )
-            adjust_reply_count(thread.pk, +1)
         comment.author = author
         comment.author_name = author.display_name
         comment.body = text
-        comment.status = CommentStatus.PUBLISHED
+        comment.status = verdict.status
         comment.created_at = timezone.now()
         comment.ip_address = ip_address
+        comment.flags = [flag.as_dict() for flag in verdict.flags]
+        comment.flag_codes = " ".join(sorted({flag.code for flag in verdict.flags}))
+        comment.risk_score = verdict.score
+        comment.score_reasons = verdict.score_reasons
         comment.save()
-        bump_version(article.pk, comments=1)
+        published = comment.status == CommentStatus.PUBLISHED
+        if published and comment.thread_id:
+            adjust_reply_count(comment.thread_id, +1)
+        bump_version(article.pk, comments=1 if published else 0)
+        if not published:
+            record(
+                "comment.hold",
+                comment=comment,
+                after=comment.status,
+                reason=", ".join(flag.code for flag in verdict.flags) or "pre-moderation",
+            )
     return comment

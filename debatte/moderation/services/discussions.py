@@ -1,0 +1,75 @@
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from debatte.accounts.models import User
+from debatte.articles.models import Article, DiscussionStatus
+from debatte.core.exceptions import ActionError
+from debatte.moderation.audit import record
+from debatte.moderation.services.permissions import check_can_moderate
+
+
+def _set_status(article: Article, status: str, *, actor: User | None, verb: str, reason: str) -> Article:
+    before = article.discussion_status
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(
+            discussion_status=status, version=F("version") + 1
+        )
+        article.discussion_status = status
+        record(verb, actor=actor, article=article, before=before, after=status, reason=reason)
+    return article
+
+
+def close_discussion(article: Article, *, moderator: User, reason: str = "") -> Article:
+    check_can_moderate(moderator, article.site_id)
+    if article.discussion_status != DiscussionStatus.OPEN:
+        raise ActionError(_("The discussion is not open."), code="not_open")
+    return _set_status(article, DiscussionStatus.CLOSED, actor=moderator,
+                       verb="discussion.close", reason=reason)
+
+
+def reopen_discussion(article: Article, *, moderator: User, reason: str = "") -> Article:
+    check_can_moderate(moderator, article.site_id)
+    if article.discussion_status != DiscussionStatus.CLOSED and not article.discussion_closes_at:
+        raise ActionError(_("The discussion is not closed."), code="not_closed")
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(discussion_closes_at=None)
+        article.discussion_closes_at = None
+        return _set_status(article, DiscussionStatus.OPEN, actor=moderator,
+                           verb="discussion.reopen", reason=reason)
+
+
+def schedule_discussion(
+    article: Article, *, moderator: User, opens_at: datetime | None, closes_at: datetime | None
+) -> Article:
+    """Opening hours: the discussion takes comments from `opens_at` until `closes_at`."""
+    check_can_moderate(moderator, article.site_id)
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ActionError(_("The discussion must open before it closes."), code="schedule")
+    with transaction.atomic():
+        before = f"{article.discussion_opens_at} – {article.discussion_closes_at}"
+        Article.objects.filter(pk=article.pk).update(
+            discussion_opens_at=opens_at, discussion_closes_at=closes_at, version=F("version") + 1
+        )
+        article.discussion_opens_at, article.discussion_closes_at = opens_at, closes_at
+        record("discussion.schedule", actor=moderator, article=article, before=before,
+               after=f"{opens_at} – {closes_at}")
+    return article
+
+
+def close_expired_discussions(now: datetime | None = None) -> int:
+    """Close open discussions past their site's auto-close age (run by a scheduled task)."""
+    now = now or timezone.now()
+    closed = 0
+    for article in Article.objects.filter(
+        discussion_status=DiscussionStatus.OPEN, site__auto_close_days__isnull=False
+    ).select_related("site"):
+        if article.closed_reason(now) == "closed":
+            _set_status(article, DiscussionStatus.CLOSED, actor=None,
+                        verb="discussion.auto_close",
+                        reason=f"{article.site.auto_close_days} days after publication")
+            closed += 1
+    return closed

@@ -1,0 +1,42 @@
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from debatte.accounts.models import User
+from debatte.articles.models import Site, SiteMembership, SiteRole
+from debatte.core.exceptions import NotPermitted
+
+MODERATING_ROLES = (SiteRole.MODERATOR, SiteRole.EDITOR, SiteRole.ADMIN)
+
+
+def sites_moderated_by(user: User) -> QuerySet[Site]:
+    if user.is_superuser:
+        return Site.objects.all()
+    return Site.objects.filter(
+        memberships__user=user, memberships__role__in=MODERATING_ROLES
+    ).distinct()
+
+
+def can_moderate(user: User | None, site_id: int | None) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return SiteMembership.objects.filter(
+        user=user, site_id=site_id, role__in=MODERATING_ROLES
+    ).exists()
+
+
+def check_can_moderate(user: User | None, site_id: int | None) -> None:
+    if not can_moderate(user, site_id):
+        raise NotPermitted(_("You are not a moderator of this site."))
+
+
+def can_edit(user: User | None, site_id: int | None) -> bool:
+    """Editors (and admins) set editor's picks and discussion settings."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return SiteMembership.objects.filter(
+        user=user, site_id=site_id, role__in=(SiteRole.EDITOR, SiteRole.ADMIN)
+    ).exists()
