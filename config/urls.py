@@ -5,6 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("allauth.urls")),
+    path("moderation/", include("debatte.moderation.urls")),
+    path("", include("debatte.moderation.views.dsa_public")),
     path("", include("debatte.accounts.urls")),
     path("", include("debatte.discussions.urls")),
     path("", include("debatte.articles.urls")),

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
@@ -18,9 +19,10 @@ from debatte.moderation.services.statements import issue_statement
 
 
 def moderation_note(kind: str, reason: Reason, moderator: User) -> str:
-    """ "Entfernt. Bitte bleiben Sie sachlich. Die Redaktion/ab" """
-    prefix = _("Removed.") if kind == ReasonKind.REJECT else _("Shortened.")
-    signature = _("The editors/%(initials)s") % {"initials": moderator.signature_initials}
+    """ "Entfernt. Bitte bleiben Sie sachlich. Die Redaktion/ab", in the site's language."""
+    with translation.override(reason.site.language):
+        prefix = _("Removed.") if kind == ReasonKind.REJECT else _("Shortened.")
+        signature = _("The editors/%(initials)s") % {"initials": moderator.signature_initials}
     return f"{prefix} {reason.text} {signature}"
 
 

@@ -1,0 +1,9 @@
+"""Moderators' pages under /moderation/; the public DSA pages are wired in config/urls.py."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("debatte.moderation.views.queues")),
+    path("", include("debatte.moderation.views.dsa")),
+    path("", include("debatte.moderation.views.dashboard")),
+]

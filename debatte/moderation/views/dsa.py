@@ -1,0 +1,160 @@
+"""Moderators' DSA pages under /moderation/: the appeals queue and the audit log."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+
+from debatte.accounts.models import User
+from debatte.articles.models import Site
+from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.moderation.dsa_forms import (
+    AUDIT_VERB_SUGGESTIONS,
+    AppealDecisionForm,
+    AppealOutcome,
+    AuditFilterForm,
+)
+from debatte.moderation.models import Appeal
+from debatte.moderation.selectors import list_audit_entries, list_open_appeals
+from debatte.moderation.services.dsa import decide_appeal
+from debatte.moderation.services.permissions import can_moderate, sites_moderated_by
+
+APPEALS_PER_PAGE = 50
+AUDIT_ENTRIES_PER_PAGE = 100
+
+
+class ModeratorRequiredMixin(LoginRequiredMixin):
+    """Logged-in users who moderate at least one site; everyone else gets 403."""
+
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.sites: list[Site] = list(sites_moderated_by(self.moderator).order_by("name"))
+        if not self.sites:
+            raise PermissionDenied(_("You are not a moderator of any site."))
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def moderator(self) -> User:
+        return self.request.user  # type: ignore[return-value]
+
+
+class AppealsView(ModeratorRequiredMixin, View):
+    """Open appeals of the moderator's sites, except those against their own decisions."""
+
+    template_name = "moderation/appeals.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_page(request)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = AppealDecisionForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, form, status=400)
+        appeal = (
+            Appeal.objects.select_related("statement", "statement__user", "statement__comment")
+            .filter(pk=form.cleaned_data["appeal"])
+            .first()
+        )
+        # Another site's appeal is not there at all for this moderator.
+        if appeal is None or not can_moderate(self.moderator, appeal.statement.site_id):
+            raise Http404(_("There is no such appeal."))
+        reverse_decision = form.cleaned_data["outcome"] == AppealOutcome.REVERSE
+        try:
+            decide_appeal(
+                appeal,
+                moderator=self.moderator,
+                reverse=reverse_decision,
+                note=form.cleaned_data["note"],
+            )
+        except NotPermitted as error:
+            raise PermissionDenied(error.message) from None
+        except ActionError as error:
+            form.add_error(None, error.message)
+            return self.render_page(request, form, status=400)
+        if reverse_decision:
+            messages.success(request, _("The decision is reversed; the author is told."))
+        else:
+            messages.success(request, _("The decision is upheld; the author is told."))
+        return HttpResponseRedirect(reverse("moderation-appeals"))
+
+    def render_page(
+        self, request: HttpRequest, form: AppealDecisionForm | None = None, status: int = 200
+    ) -> HttpResponse:
+        appeals = list(list_open_appeals(self.moderator)[:APPEALS_PER_PAGE])
+        failed_id = form.data.get("appeal") if form is not None else None
+        rows = [
+            {
+                "appeal": appeal,
+                "form": form
+                if form is not None and str(appeal.pk) == failed_id
+                else AppealDecisionForm(initial={"appeal": appeal.pk}),
+            }
+            for appeal in appeals
+        ]
+        context = {
+            "rows": rows,
+            "form_errors": form.errors if form is not None and failed_id is None else None,
+            "page_size": APPEALS_PER_PAGE,
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+class AuditLogView(ModeratorRequiredMixin, View):
+    """The audit log of the moderator's sites, newest first, filtered and paged by keyset."""
+
+    template_name = "moderation/audit.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = AuditFilterForm(request.GET, sites=self.sites)
+        entries = []
+        older_url = newest_url = None
+        status = 200
+        if form.is_valid():
+            data = form.cleaned_data
+            rows = list_audit_entries(
+                self.moderator,
+                verb=data["verb"].strip(),
+                actor=data["actor"].strip(),
+                subject=data["subject"].strip(),
+                site=form.selected_site(),
+                limit=AUDIT_ENTRIES_PER_PAGE + 1,
+                before_id=data["before"],
+            )
+            entries = rows[:AUDIT_ENTRIES_PER_PAGE]
+            filters = {
+                key: value
+                for key in ("verb", "actor", "subject", "site")
+                if (value := request.GET.get(key, "").strip())
+            }
+            if len(rows) > AUDIT_ENTRIES_PER_PAGE:
+                older_url = "?" + urlencode({**filters, "before": entries[-1].pk})
+            if data["before"]:
+                newest_url = "?" + urlencode(filters) if filters else request.path
+        else:
+            status = 400
+        site_names = {site.pk: site.name for site in self.sites}
+        context = {
+            "form": form,
+            "entries": [(entry, site_names.get(entry.site_id or 0, "")) for entry in entries],
+            "older_url": older_url,
+            "newest_url": newest_url,
+            "verb_suggestions": AUDIT_VERB_SUGGESTIONS,
+            "show_site": len(self.sites) > 1,
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+urlpatterns: list[URLPattern] = [
+    path("appeals/", AppealsView.as_view(), name="moderation-appeals"),
+    path("audit/", AuditLogView.as_view(), name="moderation-audit"),
+]

@@ -1,0 +1,497 @@
+"""The moderators' queues: pending, reported, flagged and recently decided comments.
+
+Server-rendered pages with one POST form per decision; moderation.js adds the keyboard
+(J/K next/previous, A approve, R reject, F feature, B ban) on top of the same endpoints.
+Every page costs a constant number of queries, however many items it shows.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+
+from debatte.accounts.models import User
+from debatte.articles.models import Article, Section, Site
+from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.discussions.models import Comment, CommentStatus
+from debatte.moderation.forms import (
+    QUEUE_TABS,
+    REASON_LABELS,
+    AuthorActionForm,
+    BulkDecisionForm,
+    CommentDecisionForm,
+    QueueFilterForm,
+)
+from debatte.moderation.models import Reason, ReasonKind
+from debatte.moderation.selectors import (
+    Queue,
+    QueueItem,
+    _with_context,
+    count_queues,
+    list_queue,
+)
+from debatte.moderation.services.claims import claim_comment, release_comment
+from debatte.moderation.services.decisions import (
+    approve_comment,
+    feature_comment,
+    reject_comment,
+    shorten_comment,
+)
+from debatte.moderation.services.permissions import sites_moderated_by
+from debatte.moderation.services.users import (
+    ban_user,
+    set_premoderation,
+    suspend_user,
+    warn_user,
+)
+
+QUEUE_PAGE_SIZE = 50
+
+TAB_LABELS = {
+    Queue.PENDING: _("Pending"),
+    Queue.REPORTED: _("Reported"),
+    Queue.FLAGGED: _("Flagged"),
+    Queue.DECIDED: _("Recently decided"),
+}
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@dataclass
+class ItemView:
+    """A queue item with what its forms need: the site's reasons and why the comment waits."""
+
+    item: QueueItem
+    reject_reasons: list[Reason] = field(default_factory=list)
+    shorten_reasons: list[Reason] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+    next_pk: int | None = None
+
+    @property
+    def comment(self) -> Comment:
+        return self.item.comment
+
+
+def explain(item: QueueItem) -> list[str]:
+    """Why the comment is in the queue, in words: the checks' flags and the readers' reports."""
+    why: list[str] = []
+    for flag in item.comment.flags or []:
+        if not isinstance(flag, dict):
+            continue
+        code = str(flag.get("code", ""))
+        label = REASON_LABELS.get(code, code)
+        detail = str(flag.get("detail") or "")
+        why.append(f"{label}: {detail}" if detail else label)
+    reports: dict[str, int] = {}
+    for reason in item.report_reasons:
+        reports[reason] = reports.get(reason, 0) + 1
+    for reason, count in reports.items():
+        label = REASON_LABELS.get(reason, reason)
+        why.append(
+            _("Reported: %(reason)s (%(count)d×)") % {"reason": label, "count": count}
+        )
+    return why
+
+
+def with_reasons(items: list[QueueItem]) -> tuple[list[ItemView], list[Reason]]:
+    """Attach each item's site reasons (one query for the whole page)."""
+    site_ids = {item.comment.article.site_id for item in items}
+    reasons = list(Reason.objects.filter(site_id__in=site_ids, is_active=True)) if items else []
+    views = []
+    for item in items:
+        site_id = item.comment.article.site_id
+        views.append(
+            ItemView(
+                item,
+                reject_reasons=[
+                    r for r in reasons if r.site_id == site_id and r.kind == ReasonKind.REJECT
+                ],
+                shorten_reasons=[
+                    r for r in reasons if r.site_id == site_id and r.kind == ReasonKind.SHORTEN
+                ],
+                why=explain(item),
+            )
+        )
+    for view, following in zip(views, views[1:], strict=False):
+        view.next_pk = following.comment.pk
+    return views, reasons
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+class ModeratorMixin(LoginRequiredMixin):
+    """Logged-in users who moderate at least one site; everyone else gets 403."""
+
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.sites: list[Site] = list(sites_moderated_by(self.moderator).order_by("name"))
+        if not self.sites:
+            raise PermissionDenied(_("You are not a moderator of any site."))
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+    @property
+    def moderator(self) -> User:
+        return self.request.user  # type: ignore[return-value]
+
+    def get_comment(self, pk: int) -> Comment:
+        """The comment, if it belongs to one of the moderator's sites (else 404)."""
+        rows = Comment.objects.select_related(
+            "article", "article__site", "article__section", "parent", "author", "claimed_by"
+        ).filter(article__site__in=[site.pk for site in self.sites])
+        return get_object_or_404(rows, pk=pk)
+
+
+class QueueView(ModeratorMixin, View):
+    template_name = "moderation/queue.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = QueueFilterForm(request.GET)
+        queue, order, scope = form.queue_value(), form.order_value(), form.scope()
+        site_ids = {site.pk for site in self.sites}
+        if scope.site_id and scope.site_id not in site_ids:
+            raise Http404(_("You do not moderate this site."))
+        items = list_queue(
+            self.moderator, queue=queue, scope=scope, order=order, limit=QUEUE_PAGE_SIZE
+        )
+        views, reasons = with_reasons(items)
+        counts = count_queues(self.moderator, scope)
+        sections = list(
+            Section.objects.filter(site_id__in=site_ids).order_by("site__name", "name")
+        )
+        scoped_article = None
+        if scope.article_id:
+            scoped_article = Article.objects.filter(
+                pk=scope.article_id, site_id__in=site_ids
+            ).first()
+        bulk_reasons: dict[str, str] = {}
+        for reason in reasons:
+            if reason.kind == ReasonKind.REJECT:
+                bulk_reasons.setdefault(reason.code, reason.label)
+        params = {
+            key: value
+            for key, value in request.GET.items()
+            if key in ("site", "section", "article", "reason", "order") and value
+        }
+        tabs = [
+            {
+                "queue": tab.value,
+                "label": TAB_LABELS[tab],
+                "count": counts.get(tab.value),
+                "url": "?" + urlencode({"queue": tab.value, **params}),
+                "current": tab == queue,
+            }
+            for tab in QUEUE_TABS
+        ]
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "queue": queue.value,
+                "order": order.value,
+                "scope": scope,
+                "tabs": tabs,
+                "counts": counts,
+                "items": views,
+                "sites": self.sites,
+                "sections": sections,
+                "scoped_article": scoped_article,
+                "bulk_reasons": sorted(bulk_reasons.items(), key=lambda pair: pair[1]),
+                "here": request.get_full_path(),
+                "unscoped_article_url": "?"
+                + urlencode({k: v for k, v in {"queue": queue.value, **params}.items()
+                             if k != "article"}),
+            },
+        )
+
+
+class QueueItemView(ModeratorMixin, View):
+    """One comment of a queue; opening it claims it for the moderator."""
+
+    template_name = "moderation/queue_item.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        comment = self.get_comment(pk)
+        claimed = claim_comment(comment, moderator=self.moderator)
+        item = _with_context([comment], self.moderator)[0]
+        item.claimed_by_other = not claimed
+        views, _reasons = with_reasons([item])
+        return render(
+            request,
+            self.template_name,
+            {
+                "entry": views[0],
+                "comment": comment,
+                "locked": not claimed,
+                "back": safe_next(request, reverse("moderation-queue")),
+            },
+        )
+
+
+class ClaimView(ModeratorMixin, View):
+    """POST: claim a comment (moderation.js calls it when an item gets the focus)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        comment = self.get_comment(pk)
+        claimed = claim_comment(comment, moderator=self.moderator)
+        if not wants_json(request):
+            return HttpResponseRedirect(reverse("moderation-queue-item", args=[pk]))
+        holder = comment.claimed_by.display_name if comment.claimed_by else ""
+        return JsonResponse(
+            {
+                "claimed": claimed,
+                "claimed_by": holder,
+                "message": "" if claimed else locked_message(comment),
+            }
+        )
+
+
+class ReleaseView(ModeratorMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        comment = self.get_comment(pk)
+        release_comment(comment, moderator=self.moderator)
+        if wants_json(request):
+            return JsonResponse({"released": True})
+        return HttpResponseRedirect(safe_next(request, reverse("moderation-queue")))
+
+
+def required(reason: Reason | None) -> Reason:
+    if reason is None:
+        raise ActionError(_("Please choose a reason."), code="reason")
+    return reason
+
+
+def locked_message(comment: Comment) -> str:
+    name = comment.claimed_by.display_name if comment.claimed_by else _("another moderator")
+    return _("%(name)s is working on %(label)s.") % {"name": name, "label": comment.label}
+
+
+class DecisionMixin(ModeratorMixin):
+    """Claim the comment, run one decision, answer with JSON (fetch) or a redirect."""
+
+    def decide(self, request: HttpRequest, pk: int, form_class: type) -> HttpResponse:
+        comment = self.get_comment(pk)
+        fallback = reverse("moderation-queue")
+        if not claim_comment(comment, moderator=self.moderator):
+            return self.answer(request, comment, ok=False, message=locked_message(comment),
+                               status=409, fallback=fallback)
+        form = form_class(request.POST, site_id=comment.article.site_id)
+        if not form.is_valid():
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            return self.answer(request, comment, ok=False, message=" ".join(errors),
+                               status=400, fallback=fallback)
+        try:
+            message = self.act(comment, form)
+        except NotPermitted as error:
+            return self.answer(request, comment, ok=False, message=error.message, status=403,
+                               fallback=fallback)
+        except ActionError as error:
+            return self.answer(request, comment, ok=False, message=error.message, status=400,
+                               fallback=fallback)
+        release_comment(comment, moderator=self.moderator)
+        return self.answer(request, comment, ok=True, message=message, fallback=fallback)
+
+    def act(self, comment: Comment, form: Any) -> str:
+        raise NotImplementedError
+
+    def answer(
+        self,
+        request: HttpRequest,
+        comment: Comment,
+        *,
+        ok: bool,
+        message: str,
+        fallback: str,
+        status: int = 200,
+    ) -> HttpResponse:
+        if wants_json(request):
+            return JsonResponse(
+                {
+                    "ok": ok,
+                    "message": message,
+                    "status": comment.status,
+                    "status_label": comment.get_status_display(),
+                    "featured": comment.is_editor_pick,
+                },
+                status=status,
+            )
+        if ok:
+            messages.success(request, message)
+        else:
+            messages.error(request, message)
+        return HttpResponseRedirect(safe_next(request, fallback))
+
+
+class DecideView(DecisionMixin, View):
+    """POST action=approve|reject|shorten|feature|unfeature (+ reason, body)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.decide(request, pk, CommentDecisionForm)
+
+    def act(self, comment: Comment, form: Any) -> str:
+        action: str = form.cleaned_data["action"]
+        reason: Reason | None = form.cleaned_data.get("reason")
+        label = comment.label
+        if action == "approve":
+            approve_comment(comment, moderator=self.moderator)
+            return _("%(label)s approved.") % {"label": label}
+        if action == "reject":
+            reject_comment(comment, moderator=self.moderator, reason=required(reason))
+            return _("%(label)s removed.") % {"label": label}
+        if action == "shorten":
+            shorten_comment(
+                comment,
+                moderator=self.moderator,
+                reason=required(reason),
+                body=form.cleaned_data["body"],
+            )
+            return _("%(label)s shortened.") % {"label": label}
+        featured = action == "feature"
+        feature_comment(comment, moderator=self.moderator, featured=featured)
+        if featured:
+            return _("%(label)s is an editor's recommendation.") % {"label": label}
+        return _("%(label)s is no longer an editor's recommendation.") % {"label": label}
+
+
+class AuthorActionView(DecisionMixin, View):
+    """POST action=warn|suspend|ban|premoderate (+ reason, note, days, remove) for the author."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.decide(request, pk, AuthorActionForm)
+
+    def act(self, comment: Comment, form: AuthorActionForm) -> str:  # type: ignore[override]
+        author = comment.author
+        if author is None:
+            raise ActionError(_("The author's account no longer exists."), code="no_author")
+        action: str = form.cleaned_data["action"]
+        ground = form.ground()
+        name = author.display_name
+        with transaction.atomic():
+            if action == "warn":
+                warn_user(author, moderator=self.moderator, reason=ground, comment=comment)
+                message = _("%(name)s was warned.") % {"name": name}
+            elif action == "suspend":
+                days = form.cleaned_data["days"]
+                suspend_user(
+                    author, moderator=self.moderator, days=days, reason=ground, comment=comment
+                )
+                message = _("%(name)s is suspended for %(days)d days.") % {
+                    "name": name,
+                    "days": days,
+                }
+            elif action == "ban":
+                ban_user(author, moderator=self.moderator, reason=ground, comment=comment)
+                message = _("%(name)s is banned.") % {"name": name}
+            else:
+                set_premoderation(
+                    author, moderator=self.moderator, enabled=True, reason=ground, comment=comment
+                )
+                message = _("%(name)s is always pre-moderated now.") % {"name": name}
+            reason: Reason | None = form.cleaned_data.get("reason")
+            if (
+                form.cleaned_data.get("remove")
+                and reason is not None
+                and comment.status in (CommentStatus.PENDING, CommentStatus.PUBLISHED)
+            ):
+                reject_comment(comment, moderator=self.moderator, reason=reason)
+                message += " " + _("%(label)s removed.") % {"label": comment.label}
+        return message
+
+
+class BulkView(ModeratorMixin, View):
+    """POST: approve or reject the checked comments; items others are working on are skipped."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        fallback = reverse("moderation-queue")
+        form = BulkDecisionForm(request.POST)
+        if not form.is_valid():
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            messages.error(request, " ".join(errors) or _("Please check some comments first."))
+            return HttpResponseRedirect(safe_next(request, fallback))
+        action: str = form.cleaned_data["action"]
+        code: str = form.cleaned_data.get("reason_code") or ""
+        comments = self.scoped(form.cleaned_data["comments"])
+        reasons: dict[int, Reason] = {}
+        if action == "reject":
+            reasons = {
+                reason.site_id: reason
+                for reason in Reason.objects.filter(
+                    site_id__in={c.article.site_id for c in comments},
+                    kind=ReasonKind.REJECT,
+                    code=code,
+                    is_active=True,
+                )
+            }
+        done, skipped = 0, []
+        for comment in comments:
+            if not claim_comment(comment, moderator=self.moderator):
+                skipped.append(comment.label)
+                continue
+            try:
+                if action == "approve":
+                    approve_comment(comment, moderator=self.moderator)
+                else:
+                    reason = reasons.get(comment.article.site_id)
+                    if reason is None:
+                        raise ActionError(_("This site has no such reason."), code="reason")
+                    reject_comment(comment, moderator=self.moderator, reason=reason)
+            except ActionError:
+                skipped.append(comment.label)
+                continue
+            finally:
+                release_comment(comment, moderator=self.moderator)
+            done += 1
+        if action == "approve":
+            messages.success(request, _("%(count)d comments approved.") % {"count": done})
+        else:
+            messages.success(request, _("%(count)d comments removed.") % {"count": done})
+        if skipped:
+            messages.error(
+                request, _("Skipped: %(labels)s.") % {"labels": ", ".join(skipped)}
+            )
+        return HttpResponseRedirect(safe_next(request, fallback))
+
+    def scoped(self, ids: list[int]) -> QuerySet[Comment]:
+        return Comment.objects.select_related("article", "author").filter(
+            pk__in=ids[:QUEUE_PAGE_SIZE * 2], article__site__in=[site.pk for site in self.sites]
+        ).order_by("pk")
+
+
+urlpatterns: list[URLPattern] = [
+    path("", QueueView.as_view(), name="moderation-queue"),
+    path("bulk/", BulkView.as_view(), name="moderation-queue-bulk"),
+    path("kommentar/<int:pk>/", QueueItemView.as_view(), name="moderation-queue-item"),
+    path("kommentar/<int:pk>/claim/", ClaimView.as_view(), name="moderation-claim"),
+    path("kommentar/<int:pk>/release/", ReleaseView.as_view(), name="moderation-release"),
+    path("kommentar/<int:pk>/decide/", DecideView.as_view(), name="moderation-decide"),
+    path("kommentar/<int:pk>/author/", AuthorActionView.as_view(), name="moderation-author"),
+]
+
