@@ -18,7 +18,9 @@ class ArticleView(View):
     """The article and its discussion, one page of top-level comments at a time."""
 
     def get(self, request: HttpRequest, article_key: str) -> HttpResponse:
-        article = get_object_or_404(Article, key=article_key)
+        article = get_object_or_404(
+            Article.objects.select_related("site", "section"), key=article_key
+        )
         context: dict[str, object] = {"article": article}
         if article.has_discussion:
             context.update(self.discussion_context(request, article))

@@ -48,7 +48,9 @@ class CommentMixin:
     comment: Comment
 
     def load(self, article_key: str, comment_label: str | None = None) -> None:
-        self.article = get_object_or_404(Article, key=article_key)
+        self.article = get_object_or_404(
+            Article.objects.select_related("site", "section"), key=article_key
+        )
         if comment_label is not None:
             comment = get_comment_by_label(self.article, comment_label)
             if comment is None:

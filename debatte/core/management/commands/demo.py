@@ -8,7 +8,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from debatte.accounts.models import Badge, User
-from debatte.articles.models import Article, DiscussionStatus
+from debatte.articles.models import (
+    Article,
+    DiscussionStatus,
+    SiteMembership,
+    SiteRole,
+    default_site_id,
+)
+from debatte.moderation.models import Reason
 
 SEED = settings.BASE_DIR.parent / "shared" / "seed" / "000_ecba84f1b02c7743.txt"
 SEED_KEY = "nato-russland-dialog"
@@ -19,6 +26,18 @@ DEMO_USERS = [
     # (e-mail, display name, password, staff)
     ("leserin@example.org", "Leserin Demo", "debatte-leserin", False),
     ("redaktion@example.org", "Redaktion Demo", "debatte-redaktion", True),
+]
+
+
+DEMO_REASONS = [
+    ("reject", "sachlich", "Unsachlich", "Bitte bleiben Sie sachlich."),
+    ("reject", "thema", "Nicht zum Thema", "Bitte bleiben Sie beim Thema des Artikels."),
+    ("reject", "beleidigung", "Beleidigung", "Bitte verzichten Sie auf Beleidigungen."),
+    ("reject", "pauschal", "Pauschalisierung", "Bitte verzichten Sie auf Pauschalisierungen."),
+    ("reject", "quelle", "Ohne Quelle", "Bitte belegen Sie Tatsachenbehauptungen mit Quellen."),
+    ("shorten", "unterstellung", "Unterstellung", "Bitte verzichten Sie auf Unterstellungen."),
+    ("shorten", "sachlich", "Unsachlicher Teil", "Bitte bleiben Sie sachlich."),
+    ("shorten", "werbung", "Werbung", "Bitte verzichten Sie auf Werbung."),
 ]
 
 
@@ -48,6 +67,7 @@ class Command(BaseCommand):
             )
         self.create_demo_articles()
         self.create_demo_users()
+        self.create_reason_catalogue()
         if not options["no_serve"]:
             call_command("serve", host=options["host"], port=options["port"])
 
@@ -79,5 +99,23 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
+            if staff:
+                user.initials = user.initials or "rd"
+                user.save(update_fields=["initials"])
+                for role in (SiteRole.MODERATOR, SiteRole.EDITOR):
+                    SiteMembership.objects.get_or_create(
+                        site_id=default_site_id(), user=user, role=role
+                    )
             role = "moderator" if staff else "reader"
             self.stdout.write(f"Demo {role}: {email} / {password}")
+
+    def create_reason_catalogue(self) -> None:
+        """The reasons readers see under removed or shortened comments (ZEIT's Netiquette)."""
+        site_id = default_site_id()
+        for position, (kind, code, label, text) in enumerate(DEMO_REASONS):
+            Reason.objects.get_or_create(
+                site_id=site_id,
+                kind=kind,
+                code=code,
+                defaults={"label": label, "text": text, "position": position},
+            )
