@@ -4,10 +4,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-# Tests render templates without running collectstatic first.
-os.environ.setdefault("DEBATTE_PLAIN_STATIC", "1")
-
-import pytest  # noqa: E402
+import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_PAGE = SHARED / "seed" / "000_ecba84f1b02c7743.txt"
@@ -62,9 +59,12 @@ def moderator(make_user: Callable[..., object]) -> object:
 
 @pytest.fixture
 def make_article(db: None) -> Callable[..., object]:
-    from debatte.articles.models import Article
+    from debatte.articles.models import Article, Site, default_site_id
 
     counter = iter(range(1, 10_000))
+
+    # Tests post many comments quickly; the rate limit has tests of its own.
+    Site.objects.filter(pk=default_site_id()).update(rate_limit_per_minute=0)
 
     def make(**fields: object) -> Article:
         n = next(counter)
@@ -100,6 +100,15 @@ def make_comment(reader: object) -> Callable[..., object]:
         return post_comment(article, author=author or reader, body=body, parent=parent)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings: object) -> None:
+    # Tests render pages without collectstatic: no manifest, files served by the finders.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Playwright fixtures: one headless Chromium per test session, a fresh context per page.
+"""Playwright fixtures: one headless Chromium for all browser tests, a fresh context per page.
 
 Debian's Chromium is used (never `playwright install`). Every browser test is bounded in time:
 Playwright's own timeouts catch slow pages, and an alarm fails a test that hangs anyway.
@@ -19,29 +19,62 @@ ACTION_TIMEOUT_MS = 5_000
 NAVIGATION_TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
+class Chromium:
+    """One headless Chromium, started for the first browser test and stopped after the last.
 
-    # Playwright's sync API keeps an event loop in this thread; Django's ORM would then refuse
-    # to run in the test code. The tests themselves are synchronous, so allow it while the
-    # browser lives.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
+    Playwright's sync API keeps an event loop running in this thread while it lives, which
+    Django's ORM refuses (SynchronousOnlyOperation) and `asyncio.run` cannot nest in; so the
+    browser must not outlive the browser tests, and DJANGO_ALLOW_ASYNC_UNSAFE is set only while
+    it runs (the tests themselves are synchronous).
+    """
+
+    def __init__(self) -> None:
+        self.playwright: Any = None
+        self.browser: Any = None
+        self.previous_env: str | None = None
+
+    def get(self) -> Any:
+        if self.browser is None:
+            if not os.path.exists(CHROMIUM):
+                pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+            from playwright.sync_api import sync_playwright
+
+            self.previous_env = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+            self.playwright = sync_playwright().start()
+            self.browser = self.playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000
             )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        return self.browser
+
+    def stop(self) -> None:
+        if self.playwright is None:
+            return
+        try:
+            if self.browser is not None:
+                self.browser.close()
+            self.playwright.stop()
+        finally:
+            self.browser = self.playwright = None
+            if self.previous_env is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = self.previous_env
+
+
+CHROMIUM_SESSION = Chromium()
+
+
+@pytest.fixture
+def browser() -> Any:
+    """The shared Chromium (launched once, reused by every browser test in a row)."""
+    return CHROMIUM_SESSION.get()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if nextitem is None or nextitem.get_closest_marker("browser") is None:
+        CHROMIUM_SESSION.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +113,9 @@ def session_cookie(user: Any, base_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+def new_page(
+    browser: Any, transactional_db: None, live_server: Any
+) -> Iterator[Callable[..., Any]]:
     """Open a page in a new context: `new_page(user=..., javascript=False, width=390)`."""
     contexts: list[Any] = []
 
@@ -113,3 +148,7 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     yield make
     for context in contexts:
         context.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    CHROMIUM_SESSION.stop()

@@ -45,9 +45,17 @@
           var fresh = doc.getElementById(id);
           var current = document.getElementById(id);
           if (fresh && current) {
+            var shown = current.children.length;
             current.replaceWith(fresh);
             link.remove();
             fresh.querySelectorAll(".recommend-form").forEach(recommend);
+            // The link is gone: move focus to the first reply that was hidden, so keyboard
+            // and screen reader users continue where the new replies begin.
+            var first = fresh.children[shown] && fresh.children[shown].querySelector(".comment");
+            if (first) {
+              first.setAttribute("tabindex", "-1");
+              first.focus();
+            }
           } else {
             window.location = link.href;
           }
