@@ -67,8 +67,12 @@ def _queue_rows(queue: Queue) -> QuerySet[Comment]:
     if queue == Queue.PENDING:
         return comments.filter(status=CommentStatus.PENDING)
     if queue == Queue.REPORTED:
+        # reports__isnull=False keeps the join an INNER one: without it, "resolved_at IS NULL"
+        # over a LEFT JOIN also matches every published comment that has no report at all.
         return comments.filter(
-            status=CommentStatus.PUBLISHED, reports__resolved_at__isnull=True
+            status=CommentStatus.PUBLISHED,
+            reports__isnull=False,
+            reports__resolved_at__isnull=True,
         ).distinct()
     if queue == Queue.FLAGGED:
         return comments.filter(
@@ -150,10 +154,12 @@ def count_queues(moderator: User, scope: QueueFilter | None = None) -> dict[str,
 
 
 def list_open_appeals(moderator: User) -> QuerySet[Appeal]:
-    sites = sites_moderated_by(moderator)
+    rows = Appeal.objects.filter(status=AppealStatus.OPEN)
+    if not moderator.is_superuser:
+        # Appeals against account-wide restrictions (no site) go to administrators.
+        rows = rows.filter(statement__site__in=sites_moderated_by(moderator))
     return (
-        Appeal.objects.filter(status=AppealStatus.OPEN, statement__site__in=sites)
-        .exclude(statement__decided_by=moderator)
+        rows.exclude(statement__decided_by=moderator)
         .select_related("statement", "statement__user", "statement__comment",
                         "statement__comment__article", "statement__decided_by")
         .order_by("created_at")

@@ -38,7 +38,9 @@ def approve_comment(comment: Comment, *, moderator: User) -> Comment:
     with transaction.atomic():
         before = publish_comment(comment, moderator=moderator)
         resolve_reports(comment)
-        record("comment.approve", actor=moderator, comment=comment, before=before, after="published")
+        record(
+            "comment.approve", actor=moderator, comment=comment, before=before, after="published"
+        )
     return comment
 
 
@@ -64,8 +66,10 @@ def reject_comment(comment: Comment, *, moderator: User, reason: Reason) -> Comm
         issue_statement(
             user=comment.author,
             decision="comment.reject",
-            decision_text=_("Your comment %(label)s under “%(title)s” was removed.")
-            % {"label": comment.label, "title": comment.article.title},
+            decision_text=lambda: (
+                _("Your comment %(label)s under “%(title)s” was removed.")
+                % {"label": comment.label, "title": comment.article.title}
+            ),
             ground=reason.text,
             facts=comment.body[:1000],
             moderator=moderator,
@@ -84,11 +88,12 @@ def shorten_comment(comment: Comment, *, moderator: User, reason: Reason, body: 
     note = moderation_note(ReasonKind.SHORTEN, reason, moderator)
     with transaction.atomic():
         original = comment.body
-        shorten_comment_text(comment, moderator=moderator, body=body, note=note)
-        resolve_reports(comment)
         before = comment.status
+        # Publish first: publishing clears the moderation note, which must stay "Gekürzt. ...".
         if comment.status != CommentStatus.PUBLISHED:
             before = publish_comment(comment, moderator=moderator)
+        shorten_comment_text(comment, moderator=moderator, body=body, note=note)
+        resolve_reports(comment)
         record(
             "comment.shorten",
             actor=moderator,
@@ -101,8 +106,10 @@ def shorten_comment(comment: Comment, *, moderator: User, reason: Reason, body: 
         issue_statement(
             user=comment.author,
             decision="comment.shorten",
-            decision_text=_("Your comment %(label)s under “%(title)s” was shortened.")
-            % {"label": comment.label, "title": comment.article.title},
+            decision_text=lambda: (
+                _("Your comment %(label)s under “%(title)s” was shortened.")
+                % {"label": comment.label, "title": comment.article.title}
+            ),
             ground=reason.text,
             facts=original[:1000],
             moderator=moderator,

@@ -12,7 +12,9 @@ from debatte.moderation.audit import record
 from debatte.moderation.services.permissions import check_can_moderate
 
 
-def _set_status(article: Article, status: str, *, actor: User | None, verb: str, reason: str) -> Article:
+def _set_status(
+    article: Article, status: str, *, actor: User | None, verb: str, reason: str
+) -> Article:
     before = article.discussion_status
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(
@@ -27,8 +29,9 @@ def close_discussion(article: Article, *, moderator: User, reason: str = "") -> 
     check_can_moderate(moderator, article.site_id)
     if article.discussion_status != DiscussionStatus.OPEN:
         raise ActionError(_("The discussion is not open."), code="not_open")
-    return _set_status(article, DiscussionStatus.CLOSED, actor=moderator,
-                       verb="discussion.close", reason=reason)
+    return _set_status(
+        article, DiscussionStatus.CLOSED, actor=moderator, verb="discussion.close", reason=reason
+    )
 
 
 def reopen_discussion(article: Article, *, moderator: User, reason: str = "") -> Article:
@@ -38,8 +41,9 @@ def reopen_discussion(article: Article, *, moderator: User, reason: str = "") ->
     with transaction.atomic():
         Article.objects.filter(pk=article.pk).update(discussion_closes_at=None)
         article.discussion_closes_at = None
-        return _set_status(article, DiscussionStatus.OPEN, actor=moderator,
-                           verb="discussion.reopen", reason=reason)
+        return _set_status(
+            article, DiscussionStatus.OPEN, actor=moderator, verb="discussion.reopen", reason=reason
+        )
 
 
 def schedule_discussion(
@@ -55,8 +59,13 @@ def schedule_discussion(
             discussion_opens_at=opens_at, discussion_closes_at=closes_at, version=F("version") + 1
         )
         article.discussion_opens_at, article.discussion_closes_at = opens_at, closes_at
-        record("discussion.schedule", actor=moderator, article=article, before=before,
-               after=f"{opens_at} – {closes_at}")
+        record(
+            "discussion.schedule",
+            actor=moderator,
+            article=article,
+            before=before,
+            after=f"{opens_at} – {closes_at}",
+        )
     return article
 
 
@@ -68,8 +77,12 @@ def close_expired_discussions(now: datetime | None = None) -> int:
         discussion_status=DiscussionStatus.OPEN, site__auto_close_days__isnull=False
     ).select_related("site"):
         if article.closed_reason(now) == "closed":
-            _set_status(article, DiscussionStatus.CLOSED, actor=None,
-                        verb="discussion.auto_close",
-                        reason=f"{article.site.auto_close_days} days after publication")
+            _set_status(
+                article,
+                DiscussionStatus.CLOSED,
+                actor=None,
+                verb="discussion.auto_close",
+                reason=f"{article.site.auto_close_days} days after publication",
+            )
             closed += 1
     return closed

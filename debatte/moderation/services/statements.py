@@ -1,5 +1,7 @@
 """Statements of reasons (DSA Art. 17): what was decided, on what ground, how to appeal."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -14,7 +16,7 @@ def issue_statement(
     *,
     user: User | None,
     decision: str,
-    decision_text: str,
+    decision_text: Callable[[], str],
     ground: str,
     moderator: User | None,
     comment: object = None,
@@ -24,12 +26,15 @@ def issue_statement(
     """Write the statement and mail it to the author after the transaction commits."""
     if user is None:
         return None
+    # Written in the author's language: they read it, not the moderator.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = decision_text()
     statement = StatementOfReasons.objects.create(
         user=user,
         comment=comment,
         site_id=site_id,
         decision=decision,
-        decision_text=decision_text,
+        decision_text=text,
         ground=ground,
         facts=facts,
         automated=moderator is None,

@@ -38,10 +38,24 @@ def warn_user(user: User, *, moderator: User, reason: str, comment: Comment | No
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(warning_count=user.warning_count + 1)
         user.warning_count += 1
-        record("user.warn", actor=moderator, user=user, comment=comment, reason=reason,
-               before=_state(user), after=_state(user))
-        issue_statement(user=user, decision="user.warn", decision_text=_("You were warned."),
-                        ground=reason, moderator=moderator, comment=comment, site_id=site_id)
+        record(
+            "user.warn",
+            actor=moderator,
+            user=user,
+            comment=comment,
+            reason=reason,
+            before=_state(user),
+            after=_state(user),
+        )
+        issue_statement(
+            user=user,
+            decision="user.warn",
+            decision_text=lambda: _("You were warned."),
+            ground=reason,
+            moderator=moderator,
+            comment=comment,
+            site_id=site_id,
+        )
     return user
 
 
@@ -55,13 +69,25 @@ def suspend_user(
         before = _state(user)
         user.suspended_until = timezone.now() + timedelta(days=days)
         user.save(update_fields=["suspended_until"])
-        record("user.suspend", actor=moderator, user=user, comment=comment, reason=reason,
-               before=before, after=_state(user), details={"days": days})
+        record(
+            "user.suspend",
+            actor=moderator,
+            user=user,
+            comment=comment,
+            reason=reason,
+            before=before,
+            after=_state(user),
+            details={"days": days},
+        )
         until = formats.date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
         issue_statement(
-            user=user, decision="user.suspend",
-            decision_text=_("You cannot comment until %(until)s.") % {"until": until},
-            ground=reason, moderator=moderator, comment=comment, site_id=site_id,
+            user=user,
+            decision="user.suspend",
+            decision_text=lambda: _("You cannot comment until %(until)s.") % {"until": until},
+            ground=reason,
+            moderator=moderator,
+            comment=comment,
+            site_id=site_id,
         )
     return user
 
@@ -72,12 +98,23 @@ def ban_user(user: User, *, moderator: User, reason: str, comment: Comment | Non
         before = _state(user)
         user.banned_at = timezone.now()
         user.save(update_fields=["banned_at"])
-        record("user.ban", actor=moderator, user=user, comment=comment, reason=reason,
-               before=before, after="banned")
+        record(
+            "user.ban",
+            actor=moderator,
+            user=user,
+            comment=comment,
+            reason=reason,
+            before=before,
+            after="banned",
+        )
         issue_statement(
-            user=user, decision="user.ban",
-            decision_text=_("Your account can no longer write comments."),
-            ground=reason, moderator=moderator, comment=comment, site_id=site_id,
+            user=user,
+            decision="user.ban",
+            decision_text=lambda: _("Your account can no longer write comments."),
+            ground=reason,
+            moderator=moderator,
+            comment=comment,
+            site_id=site_id,
         )
     return user
 
@@ -90,13 +127,23 @@ def lift_restrictions(user: User, *, moderator: User, reason: str = "") -> User:
         user.suspended_until = None
         user.always_premoderate = False
         user.save(update_fields=["banned_at", "suspended_until", "always_premoderate"])
-        record("user.unrestrict", actor=moderator, user=user, reason=reason, before=before,
-               after="active")
+        record(
+            "user.unrestrict",
+            actor=moderator,
+            user=user,
+            reason=reason,
+            before=before,
+            after="active",
+        )
     return user
 
 
 def set_premoderation(
-    user: User, *, moderator: User, enabled: bool = True, reason: str = "",
+    user: User,
+    *,
+    moderator: User,
+    enabled: bool = True,
+    reason: str = "",
     comment: Comment | None = None,
 ) -> User:
     """Hold every comment of this reader for a moderator (or stop doing so)."""
@@ -105,12 +152,25 @@ def set_premoderation(
         before = _state(user)
         user.always_premoderate = enabled
         user.save(update_fields=["always_premoderate"])
-        record("user.premoderate" if enabled else "user.unpremoderate", actor=moderator,
-               user=user, comment=comment, reason=reason, before=before, after=_state(user))
+        record(
+            "user.premoderate" if enabled else "user.unpremoderate",
+            actor=moderator,
+            user=user,
+            comment=comment,
+            reason=reason,
+            before=before,
+            after=_state(user),
+        )
         if enabled:
             issue_statement(
-                user=user, decision="user.premoderate",
-                decision_text=_("Your comments are checked by a moderator before they appear."),
-                ground=reason, moderator=moderator, comment=comment, site_id=site_id,
+                user=user,
+                decision="user.premoderate",
+                decision_text=lambda: _(
+                    "Your comments are checked by a moderator before they appear."
+                ),
+                ground=reason,
+                moderator=moderator,
+                comment=comment,
+                site_id=site_id,
             )
     return user

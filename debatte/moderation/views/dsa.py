@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
@@ -35,7 +35,7 @@ class ModeratorRequiredMixin(LoginRequiredMixin):
 
     request: HttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.sites: list[Site] = list(sites_moderated_by(self.moderator).order_by("name"))
@@ -131,15 +131,15 @@ class AuditLogView(ModeratorRequiredMixin, View):
                 before_id=data["before"],
             )
             entries = rows[:AUDIT_ENTRIES_PER_PAGE]
-            filters = {
+            filters: dict[str, str | int] = {
                 key: value
                 for key in ("verb", "actor", "subject", "site")
                 if (value := request.GET.get(key, "").strip())
             }
             if len(rows) > AUDIT_ENTRIES_PER_PAGE:
-                older_url = "?" + urlencode({**filters, "before": entries[-1].pk})
+                older_url = f"{request.path}?{urlencode({**filters, 'before': entries[-1].pk})}"
             if data["before"]:
-                newest_url = "?" + urlencode(filters) if filters else request.path
+                newest_url = f"{request.path}?{urlencode(filters)}" if filters else request.path
         else:
             status = 400
         site_names = {site.pk: site.name for site in self.sites}

@@ -107,6 +107,11 @@ class IllegalContentNoticeConfirmationView(View):
         return render(request, self.template_name, context)
 
 
+def _reader(request: HttpRequest) -> User:
+    """The logged-in reader (the views that call this require a login)."""
+    return request.user  # type: ignore[return-value]
+
+
 class DecisionsView(LoginRequiredMixin, View):
     """The reader's statements of reasons (DSA Art. 17) with an appeal form each (Art. 20)."""
 
@@ -120,7 +125,9 @@ class DecisionsView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.render_page(request, form, status=400)
         statement = (
-            StatementOfReasons.objects.filter(pk=form.cleaned_data["statement"], user=request.user)
+            StatementOfReasons.objects.filter(
+                pk=form.cleaned_data["statement"], user=_reader(request)
+            )
             .select_related("comment")
             .first()
         )
@@ -129,7 +136,7 @@ class DecisionsView(LoginRequiredMixin, View):
         try:
             submit_appeal(
                 statement,
-                user=request.user,  # type: ignore[arg-type]
+                user=_reader(request),
                 text=form.cleaned_data["text"],
             )
         except NotPermitted:
@@ -147,7 +154,7 @@ class DecisionsView(LoginRequiredMixin, View):
     ) -> HttpResponse:
         before = request.GET.get("before", "")
         statements = (
-            StatementOfReasons.objects.filter(user=request.user)
+            StatementOfReasons.objects.filter(user=_reader(request))
             .select_related("comment", "comment__article", "appeal")
             .order_by("-pk")
         )

@@ -1,0 +1,123 @@
+"""Forms of the EU Digital Services Act pages: notices (Art. 16), appeals (Art. 20), audit log."""
+
+from collections.abc import Sequence
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from debatte.articles.models import Site
+
+EXPLANATION_MIN_LENGTH = 10  # the notice service refuses shorter explanations
+
+
+class IllegalContentNoticeForm(forms.Form):
+    """A notice of illegal content; anyone may send one, with or without an account."""
+
+    name = forms.CharField(label=_("Your name"), max_length=120)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We send you a confirmation and tell you what we decided."),
+    )
+    explanation = forms.CharField(
+        label=_("Why is this comment illegal?"),
+        help_text=_(
+            "Please explain as precisely as you can which statement is illegal and why, "
+            "for example which law it breaks."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        min_length=EXPLANATION_MIN_LENGTH,
+        max_length=2000,
+    )
+    good_faith = forms.BooleanField(
+        label=_(
+            "I confirm in good faith that the information and allegations in this notice "
+            "are accurate and complete."
+        ),
+    )
+
+
+class AppealForm(forms.Form):
+    """An author's appeal against one statement of reasons (posted with the statement's id)."""
+
+    statement = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    text = forms.CharField(
+        label=_("Why is the decision wrong?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+    )
+
+
+class AppealOutcome:
+    UPHOLD = "uphold"
+    REVERSE = "reverse"
+
+
+class AppealDecisionForm(forms.Form):
+    """A moderator's decision on an appeal: uphold or reverse, with a note for the author."""
+
+    appeal = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (AppealOutcome.UPHOLD, _("Uphold the decision")),
+            (AppealOutcome.REVERSE, _("Reverse the decision")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Answer to the author"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+# Offered as suggestions in the audit log's verb filter (a prefix such as "comment" matches all).
+AUDIT_VERB_SUGGESTIONS = (
+    "comment",
+    "comment.approve",
+    "comment.reject",
+    "comment.shorten",
+    "comment.hold",
+    "comment.feature",
+    "comment.unfeature",
+    "comment.delete",
+    "user",
+    "user.warn",
+    "user.suspend",
+    "user.ban",
+    "user.premoderate",
+    "user.unpremoderate",
+    "user.unrestrict",
+    "discussion",
+    "discussion.close",
+    "discussion.reopen",
+    "discussion.schedule",
+    "discussion.auto_close",
+    "appeal",
+    "appeal.submit",
+    "appeal.uphold",
+    "appeal.reverse",
+)
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; `sites` are the sites the moderator may see (fetched once)."""
+
+    verb = forms.CharField(label=_("Action"), max_length=40, required=False)
+    actor = forms.CharField(label=_("Actor"), max_length=80, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    site = forms.TypedChoiceField(label=_("Site"), coerce=int, required=False, empty_value=None)
+    before = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args: object, sites: Sequence[Site], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.sites = {site.pk: site for site in sites}
+        self.fields["site"].choices = [  # type: ignore[attr-defined]
+            ("", _("All sites")),
+            *((site.pk, site.name) for site in sites),
+        ]
+        self.fields["verb"].widget.attrs["list"] = "audit-verbs"
+
+    def selected_site(self) -> Site | None:
+        site_id = self.cleaned_data.get("site")
+        return self.sites.get(site_id) if site_id else None
