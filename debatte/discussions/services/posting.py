@@ -65,7 +65,7 @@ def build_pipeline_context(
         else RecentActivity(
             by_author_last_minute=by_author.filter(created_at__gte=last_minute).count(),
             by_ip_last_minute=Comment.objects.filter(
-                ip_address=ip_address, created_at__gte=last_minute
+                ip_address=ip_address, created_at__gte=last_minute, article__site=site
             ).count()
             if ip_address
             else 0,
