@@ -34,12 +34,11 @@ def _insert(trie: dict[str, Any], tokens: list[str]) -> None:
     node[_END] = {}
 
 
+_STEPS = {"*": r"\w*", " ": r"\s+"}  # wildcard letters, any whitespace
+
+
 def _step(token: str) -> str:
-    if token == "*":
-        return r"\w*"
-    if token == " ":
-        return r"\s+"
-    return re.escape(token)
+    return _STEPS.get(token) or re.escape(token)
 
 
 def _pattern(node: dict[str, Any]) -> str:

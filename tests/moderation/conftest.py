@@ -34,7 +34,10 @@ def other_site_moderator(make_user):
 @pytest.fixture
 def reject_reason(site):
     return Reason.objects.create(
-        site=site, code="sachlich", kind="reject", label="Unsachlich",
+        site=site,
+        code="sachlich",
+        kind="reject",
+        label="Unsachlich",
         text="Bitte bleiben Sie sachlich.",
     )
 
@@ -42,6 +45,9 @@ def reject_reason(site):
 @pytest.fixture
 def shorten_reason(site):
     return Reason.objects.create(
-        site=site, code="unterstellung", kind="shorten", label="Unterstellung",
+        site=site,
+        code="unterstellung",
+        kind="shorten",
+        label="Unterstellung",
         text="Bitte verzichten Sie auf Unterstellungen.",
     )

@@ -82,7 +82,9 @@ def test_reject_shows_signed_note_and_issues_statement_by_mail(
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [reader.email]
     entry = AuditEntry.objects.get(verb="comment.reject")
     assert (entry.status_before, entry.status_after, entry.reason) == (
-        "published", "rejected", "Bitte bleiben Sie sachlich.",
+        "published",
+        "rejected",
+        "Bitte bleiben Sie sachlich.",
     )
 
 

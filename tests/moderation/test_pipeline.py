@@ -116,9 +116,7 @@ def test_a_failing_phase_holds_the_comment_never_publishes(db):
 
 
 def test_a_phase_that_times_out_holds_the_comment(db):
-    slow = SimpleNamespace(
-        NAME="slow", timeout=lambda ctx: 0.05, check=lambda ctx: time.sleep(0.5)
-    )
+    slow = SimpleNamespace(NAME="slow", timeout=lambda ctx: 0.05, check=lambda ctx: time.sleep(0.5))
     started = time.monotonic()
     verdict = run_pipeline(context(), phases=[slow])
     assert time.monotonic() - started < 0.4
@@ -145,8 +143,11 @@ def test_classifier_score_over_threshold_flags_with_reasons(db, settings):
 
 
 def test_slow_classifier_holds_for_a_human(db, settings):
-    settings.DEBATTE = {**settings.DEBATTE, "SCORER": f"{__name__}.score_slowly",
-                        "SCORER_TIMEOUT": 0.05}
+    settings.DEBATTE = {
+        **settings.DEBATTE,
+        "SCORER": f"{__name__}.score_slowly",
+        "SCORER_TIMEOUT": 0.05,
+    }
     verdict = run_pipeline(context(mode="risk"))
     assert verdict.status == "pending"
     assert verdict.flags[0].code == "phase_timeout"

@@ -46,12 +46,24 @@ def edit_comment(comment: Comment, *, editor: User, body: str) -> Comment:
         comment.risk_score = verdict.score
         comment.score_reasons = verdict.score_reasons
         comment.save(
-            update_fields=["body", "edited_at", "flags", "flag_codes", "risk_score", "score_reasons"]
+            update_fields=[
+                "body",
+                "edited_at",
+                "flags",
+                "flag_codes",
+                "risk_score",
+                "score_reasons",
+            ]
         )
         if verdict.status != comment.status and verdict.status == CommentStatus.PENDING:
             before = change_status(comment, CommentStatus.PENDING)
-            record("comment.hold", comment=comment, before=before, after="pending",
-                   reason=", ".join(flag.code for flag in verdict.flags))
+            record(
+                "comment.hold",
+                comment=comment,
+                before=before,
+                after="pending",
+                reason=", ".join(flag.code for flag in verdict.flags),
+            )
         else:
             bump_version(comment.article_id)
     return comment

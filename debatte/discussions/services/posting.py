@@ -101,9 +101,7 @@ def post_comment(
     if parent is not None and parent.status != CommentStatus.PUBLISHED:
         raise ActionError(_("This comment cannot be answered."), code="parent_unavailable")
     text = normalise_comment_text(body)
-    verdict = run_pipeline(
-        build_pipeline_context(article, author, text, ip_address=ip_address)
-    )
+    verdict = run_pipeline(build_pipeline_context(article, author, text, ip_address=ip_address))
     check_verdict(verdict)
 
     with transaction.atomic():

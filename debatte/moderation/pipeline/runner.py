@@ -44,9 +44,7 @@ def _run_phase(phase: ModuleType, context: PipelineContext) -> Outcome | None:
     return future.result(timeout=timeout)  # type: ignore[no-any-return]
 
 
-def run_pipeline(
-    context: PipelineContext, phases: list[ModuleType] | None = None
-) -> Verdict:
+def run_pipeline(context: PipelineContext, phases: list[ModuleType] | None = None) -> Verdict:
     flags: list[Flag] = []
     for phase in PHASES if phases is None else phases:
         name = phase.NAME
