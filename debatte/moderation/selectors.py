@@ -1,5 +1,6 @@
 """Queues for moderators: bounded pages, a constant number of queries each."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -114,7 +115,7 @@ def list_queue(
     return _with_context(comments, moderator)
 
 
-def _with_context(comments: list[Comment], moderator: User) -> list[QueueItem]:
+def _with_context(comments: Sequence[Comment], moderator: User) -> list[QueueItem]:
     author_ids = {c.author_id for c in comments if c.author_id}
     histories = {
         row["author_id"]: AuthorHistory(comments=row["total"], removed=row["removed"])
@@ -160,8 +161,13 @@ def list_open_appeals(moderator: User) -> QuerySet[Appeal]:
         rows = rows.filter(statement__site__in=sites_moderated_by(moderator))
     return (
         rows.exclude(statement__decided_by=moderator)
-        .select_related("statement", "statement__user", "statement__comment",
-                        "statement__comment__article", "statement__decided_by")
+        .select_related(
+            "statement",
+            "statement__user",
+            "statement__comment",
+            "statement__comment__article",
+            "statement__decided_by",
+        )
         .order_by("created_at")
     )
 

@@ -25,9 +25,9 @@ def matcher_for(site_id: int | None, kind: str) -> WordMatcher:
     key = (site_id, kind, version)
     matcher = _compiled.get(key)
     if matcher is None:
-        phrases = WordListEntry.objects.filter(site_id=site_id, kind=kind).values_list(
-            "phrase", flat=True
-        )
+        entries = WordListEntry.objects.filter(kind=kind)
+        entries = entries.filter(site_id=site_id) if site_id else entries.none()
+        phrases = entries.values_list("phrase", flat=True)
         matcher = compile_word_list(phrases)
         if len(_compiled) > 64:  # old versions pile up otherwise
             _compiled.clear()

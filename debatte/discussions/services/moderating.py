@@ -1,6 +1,8 @@
 """Status changes that moderators decide; called by debatte.moderation's decision services,
 which check permissions and write the audit log and statements of reasons."""
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from debatte.accounts.models import User
@@ -66,5 +68,5 @@ def restore_shortened_text(comment: Comment) -> None:
         bump_version(comment.article_id)
 
 
-def set_claim(comment: Comment, *, moderator: User | None, until: timezone.datetime | None) -> None:
+def set_claim(comment: Comment, *, moderator: User | None, until: datetime | None) -> None:
     Comment.objects.filter(pk=comment.pk).update(claimed_by=moderator, claimed_until=until)

@@ -21,6 +21,8 @@ def can_moderate(user: User | None, site_id: int | None) -> bool:
         return False
     if user.is_superuser:
         return True
+    if site_id is None:
+        return False
     return SiteMembership.objects.filter(
         user=user, site_id=site_id, role__in=MODERATING_ROLES
     ).exists()
@@ -37,6 +39,8 @@ def can_edit(user: User | None, site_id: int | None) -> bool:
         return False
     if user.is_superuser:
         return True
+    if site_id is None:
+        return False
     return SiteMembership.objects.filter(
         user=user, site_id=site_id, role__in=(SiteRole.EDITOR, SiteRole.ADMIN)
     ).exists()

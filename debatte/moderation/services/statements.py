@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from debatte.accounts.models import User
+from debatte.discussions.models import Comment
 from debatte.moderation.models import APPEAL_WINDOW, StatementOfReasons
 
 
@@ -19,7 +20,7 @@ def issue_statement(
     decision_text: Callable[[], str],
     ground: str,
     moderator: User | None,
-    comment: object = None,
+    comment: Comment | None = None,
     site_id: int | None = None,
     facts: str = "",
 ) -> StatementOfReasons | None:
@@ -48,6 +49,8 @@ def issue_statement(
 
 def _mail_statement(statement: StatementOfReasons) -> None:
     user = statement.user
+    if not user.email:
+        return
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {"statement": statement, "user": user}
         subject = render_to_string("moderation/email/statement_subject.txt", context).strip()

@@ -106,8 +106,8 @@ class Command(BaseCommand):
                     SiteMembership.objects.get_or_create(
                         site_id=default_site_id(), user=user, role=role
                     )
-            role = "moderator" if staff else "reader"
-            self.stdout.write(f"Demo {role}: {email} / {password}")
+            kind = "moderator" if staff else "reader"
+            self.stdout.write(f"Demo {kind}: {email} / {password}")
 
     def create_reason_catalogue(self) -> None:
         """The reasons readers see under removed or shortened comments (ZEIT's Netiquette)."""
