@@ -20,10 +20,12 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from debatte.accounts.models import User
@@ -64,10 +66,10 @@ from debatte.moderation.services.users import (
 QUEUE_PAGE_SIZE = 50
 
 TAB_LABELS = {
-    Queue.PENDING: _("Pending"),
-    Queue.REPORTED: _("Reported"),
-    Queue.FLAGGED: _("Flagged"),
-    Queue.DECIDED: _("Recently decided"),
+    Queue.PENDING: gettext_lazy("Pending"),
+    Queue.REPORTED: gettext_lazy("Reported"),
+    Queue.FLAGGED: gettext_lazy("Flagged"),
+    Queue.DECIDED: gettext_lazy("Recently decided"),
 }
 
 
@@ -97,17 +99,15 @@ def explain(item: QueueItem) -> list[str]:
         if not isinstance(flag, dict):
             continue
         code = str(flag.get("code", ""))
-        label = REASON_LABELS.get(code, code)
+        label = str(REASON_LABELS.get(code, code))
         detail = str(flag.get("detail") or "")
         why.append(f"{label}: {detail}" if detail else label)
     reports: dict[str, int] = {}
     for reason in item.report_reasons:
         reports[reason] = reports.get(reason, 0) + 1
     for reason, count in reports.items():
-        label = REASON_LABELS.get(reason, reason)
-        why.append(
-            _("Reported: %(reason)s (%(count)d×)") % {"reason": label, "count": count}
-        )
+        label = str(REASON_LABELS.get(reason, reason))
+        why.append(_("Reported: %(reason)s (%(count)d×)") % {"reason": label, "count": count})
     return why
 
 
@@ -149,13 +149,13 @@ class ModeratorMixin(LoginRequiredMixin):
 
     request: HttpRequest
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.sites: list[Site] = list(sites_moderated_by(self.moderator).order_by("name"))
         if not self.sites:
             raise PermissionDenied(_("You are not a moderator of any site."))
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().dispatch(request, *args, **kwargs)
 
     @property
     def moderator(self) -> User:
@@ -183,9 +183,7 @@ class QueueView(ModeratorMixin, View):
         )
         views, reasons = with_reasons(items)
         counts = count_queues(self.moderator, scope)
-        sections = list(
-            Section.objects.filter(site_id__in=site_ids).order_by("site__name", "name")
-        )
+        sections = list(Section.objects.filter(site_id__in=site_ids).order_by("site__name", "name"))
         scoped_article = None
         if scope.article_id:
             scoped_article = Article.objects.filter(
@@ -195,8 +193,8 @@ class QueueView(ModeratorMixin, View):
         for reason in reasons:
             if reason.kind == ReasonKind.REJECT:
                 bulk_reasons.setdefault(reason.code, reason.label)
-        params = {
-            key: value
+        params: dict[str, str] = {
+            key: str(value)
             for key, value in request.GET.items()
             if key in ("site", "section", "article", "reason", "order") and value
         }
@@ -227,8 +225,9 @@ class QueueView(ModeratorMixin, View):
                 "bulk_reasons": sorted(bulk_reasons.items(), key=lambda pair: pair[1]),
                 "here": request.get_full_path(),
                 "unscoped_article_url": "?"
-                + urlencode({k: v for k, v in {"queue": queue.value, **params}.items()
-                             if k != "article"}),
+                + urlencode(
+                    {k: v for k, v in {"queue": queue.value, **params}.items() if k != "article"}
+                ),
             },
         )
 
@@ -301,21 +300,30 @@ class DecisionMixin(ModeratorMixin):
         comment = self.get_comment(pk)
         fallback = reverse("moderation-queue")
         if not claim_comment(comment, moderator=self.moderator):
-            return self.answer(request, comment, ok=False, message=locked_message(comment),
-                               status=409, fallback=fallback)
+            return self.answer(
+                request,
+                comment,
+                ok=False,
+                message=locked_message(comment),
+                status=409,
+                fallback=fallback,
+            )
         form = form_class(request.POST, site_id=comment.article.site_id)
         if not form.is_valid():
             errors = [str(error) for errors in form.errors.values() for error in errors]
-            return self.answer(request, comment, ok=False, message=" ".join(errors),
-                               status=400, fallback=fallback)
+            return self.answer(
+                request, comment, ok=False, message=" ".join(errors), status=400, fallback=fallback
+            )
         try:
             message = self.act(comment, form)
         except NotPermitted as error:
-            return self.answer(request, comment, ok=False, message=error.message, status=403,
-                               fallback=fallback)
+            return self.answer(
+                request, comment, ok=False, message=error.message, status=403, fallback=fallback
+            )
         except ActionError as error:
-            return self.answer(request, comment, ok=False, message=error.message, status=400,
-                               fallback=fallback)
+            return self.answer(
+                request, comment, ok=False, message=error.message, status=400, fallback=fallback
+            )
         release_comment(comment, moderator=self.moderator)
         return self.answer(request, comment, ok=True, message=message, fallback=fallback)
 
@@ -459,7 +467,7 @@ class BulkView(ModeratorMixin, View):
                 if action == "approve":
                     approve_comment(comment, moderator=self.moderator)
                 else:
-                    reason = reasons.get(comment.article.site_id)
+                    reason = reasons.get(comment.article.site_id or 0)
                     if reason is None:
                         raise ActionError(_("This site has no such reason."), code="reason")
                     reject_comment(comment, moderator=self.moderator, reason=reason)
@@ -474,15 +482,18 @@ class BulkView(ModeratorMixin, View):
         else:
             messages.success(request, _("%(count)d comments removed.") % {"count": done})
         if skipped:
-            messages.error(
-                request, _("Skipped: %(labels)s.") % {"labels": ", ".join(skipped)}
-            )
+            messages.error(request, _("Skipped: %(labels)s.") % {"labels": ", ".join(skipped)})
         return HttpResponseRedirect(safe_next(request, fallback))
 
     def scoped(self, ids: list[int]) -> QuerySet[Comment]:
-        return Comment.objects.select_related("article", "author").filter(
-            pk__in=ids[:QUEUE_PAGE_SIZE * 2], article__site__in=[site.pk for site in self.sites]
-        ).order_by("pk")
+        return (
+            Comment.objects.select_related("article", "author")
+            .filter(
+                pk__in=ids[: QUEUE_PAGE_SIZE * 2],
+                article__site__in=[site.pk for site in self.sites],
+            )
+            .order_by("pk")
+        )
 
 
 urlpatterns: list[URLPattern] = [
@@ -494,4 +505,3 @@ urlpatterns: list[URLPattern] = [
     path("kommentar/<int:pk>/decide/", DecideView.as_view(), name="moderation-decide"),
     path("kommentar/<int:pk>/author/", AuthorActionView.as_view(), name="moderation-author"),
 ]
-
