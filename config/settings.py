@@ -49,12 +49,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "debatte.core",
     "debatte.accounts",
     "debatte.articles",
     "debatte.discussions",
     "debatte.moderation",
     "debatte.importers",
+    "debatte.api",
+    "debatte.embed",
+    "debatte.notifications",
 ]
 if (PACKAGE_DIR / "classifier" / "apps.py").exists():
     INSTALLED_APPS.append("debatte.classifier")
@@ -123,6 +128,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "debatte",
+    }
+}
+
+# --- Background tasks (django-tasks with its database backend: no broker needed) ------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DEBATTE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
     }
 }
 

@@ -112,6 +112,14 @@ def plain_static_files(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def immediate_tasks(settings: object) -> None:
+    # Background tasks run at once in tests; tests of the worker itself override this.
+    settings.TASKS = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: object) -> None:
     # Hashing strength is Django's business; tests only need passwords to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -75,6 +75,17 @@ class User(AbstractUser):
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     always_premoderate = models.BooleanField(_("always pre-moderate"), default=False)
     warning_count = models.PositiveSmallIntegerField(_("warnings"), default=0)
+    # Readers of a publisher's site logged in by its signed token (SSO): the site and its id.
+    sso_site = models.ForeignKey(
+        "articles.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sso_subject = models.CharField(_("id at the publisher"), max_length=200, blank=True)
+    may_comment = models.BooleanField(_("may comment"), default=True)
+    # E-mail notifications the reader opted in to.
+    notify_replies = models.BooleanField(_("e-mail me when someone replies"), default=False)
+    notify_editor_pick = models.BooleanField(
+        _("e-mail me when the editors recommend my comment"), default=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["display_name"]
@@ -86,6 +97,11 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("display_name"), name="unique_display_name_ci"),
+            models.UniqueConstraint(
+                fields=["sso_site", "sso_subject"],
+                condition=~models.Q(sso_subject=""),
+                name="unique_sso_subject_per_site",
+            ),
         ]
 
     def __str__(self) -> str:

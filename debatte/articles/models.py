@@ -19,6 +19,12 @@ class ModerationMode(models.TextChoices):
     RISK = "risk", _("risk-based: hold what the checks flag")
 
 
+class SsoAlgorithm(models.TextChoices):
+    HS256 = "HS256", "HS256"
+    RS256 = "RS256", "RS256"
+    ES256 = "ES256", "ES256"
+
+
 class Site(models.Model):
     """A publication: its language, its moderation settings and (later) its embedding origins."""
 
@@ -46,6 +52,20 @@ class Site(models.Model):
     )
     external_check_url = models.URLField(_("external check URL"), blank=True)
     external_check_timeout = models.FloatField(_("external check timeout (s)"), default=2.0)
+    # Embedding on the publisher's own pages, and single sign-on for its readers.
+    allowed_origins = models.TextField(
+        _("allowed origins"),
+        blank=True,
+        help_text=_("One origin per line, e.g. https://www.example.org"),
+    )
+    sso_algorithm = models.CharField(
+        _("SSO signature"), max_length=8, choices=SsoAlgorithm.choices, default="HS256"
+    )
+    sso_secret = models.CharField(_("SSO shared secret (HS256)"), max_length=200, blank=True)
+    sso_public_key = models.TextField(_("SSO public key (RS256/ES256, PEM)"), blank=True)
+    own_accounts = models.BooleanField(
+        _("readers may also use Debatte accounts"), default=True
+    )
 
     class Meta:
         verbose_name = _("site")
@@ -54,6 +74,9 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def origin_list(self) -> list[str]:
+        return [line.strip().rstrip("/") for line in self.allowed_origins.splitlines() if line.strip()]
 
 
 def default_site_id() -> int:

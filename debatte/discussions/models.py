@@ -64,6 +64,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # The id the comment had in the system it was imported from ("disqus:123"), so that running
+    # the same import twice adds nothing.
+    import_ref = models.CharField(max_length=200, blank=True)
     # What the moderation pipeline found: [{"code": ..., "phase": ..., "detail": ...}], and the
     # classifier's score with the words that drove it.
     flags = models.JSONField(_("flags"), default=list, blank=True)
@@ -97,6 +100,11 @@ class Comment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "number", "reply_number"], name="unique_comment_number"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "import_ref"],
+                condition=~Q(import_ref=""),
+                name="unique_import_ref_per_article",
             ),
             models.CheckConstraint(
                 condition=Q(reply_number=0, thread__isnull=True)

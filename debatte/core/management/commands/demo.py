@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -69,7 +71,13 @@ class Command(BaseCommand):
         self.create_demo_users()
         self.create_reason_catalogue()
         if not options["no_serve"]:
-            call_command("serve", host=options["host"], port=options["port"])
+            # The worker sends mails and webhooks; it lives as long as the server.
+            worker = subprocess.Popen([sys.executable, "-m", "debatte", "worker"])  # noqa: S603
+            try:
+                call_command("serve", host=options["host"], port=options["port"])
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)
 
     def create_demo_articles(self) -> None:
         Article.objects.get_or_create(
