@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "debatte.api",
     "debatte.embed",
     "debatte.notifications",
+    "debatte.live",
 ]
 if (PACKAGE_DIR / "classifier" / "apps.py").exists():
     INSTALLED_APPS.append("debatte.classifier")

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus
 from debatte.discussions.services.status import change_status
 from debatte.moderation.audit import record
@@ -17,4 +18,5 @@ def delete_comment(comment: Comment, *, actor: User) -> Comment:
     with transaction.atomic():
         before = change_status(comment, CommentStatus.DELETED, body="", is_editor_pick=False)
         record("comment.delete", actor=actor, comment=comment, before=before, after="deleted")
+        send_event("comment.deleted", comment=comment)
     return comment

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from debatte.accounts.models import User
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.core.text import normalise_comment_text
+from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentRevision, CommentStatus
 from debatte.discussions.services.counters import bump_version
 from debatte.discussions.services.posting import build_pipeline_context, check_verdict
@@ -66,4 +67,5 @@ def edit_comment(comment: Comment, *, editor: User, body: str) -> Comment:
             )
         else:
             bump_version(comment.article_id)
+        send_event("comment.edited", comment=comment)
     return comment

@@ -7,12 +7,15 @@ from django.utils import timezone
 
 from debatte.accounts.models import User
 from debatte.core.text import normalise_comment_text
+from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentRevision, CommentStatus, Report
 from debatte.discussions.services.counters import bump_version
 from debatte.discussions.services.status import change_status
 
 
 def publish_comment(comment: Comment, *, moderator: User | None) -> str:
+    if comment.status != CommentStatus.PUBLISHED:
+        send_event("comment.published", comment=comment)
     return change_status(
         comment,
         CommentStatus.PUBLISHED,
@@ -25,6 +28,7 @@ def publish_comment(comment: Comment, *, moderator: User | None) -> str:
 
 
 def remove_comment(comment: Comment, *, moderator: User | None, note: str) -> str:
+    send_event("comment.rejected", comment=comment)
     return change_status(
         comment,
         CommentStatus.REJECTED,
@@ -48,6 +52,7 @@ def shorten_comment_text(comment: Comment, *, moderator: User | None, body: str,
     comment.moderated_by = moderator
     comment.save(update_fields=["body", "moderation_note", "moderated_at", "moderated_by"])
     bump_version(comment.article_id)
+    send_event("comment.shortened", comment=comment)
 
 
 def resolve_reports(comment: Comment) -> int:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus
 from debatte.discussions.services.counters import bump_version
 from debatte.moderation.services.permissions import can_moderate
@@ -18,4 +19,6 @@ def set_editor_pick(comment: Comment, *, actor: User, picked: bool = True) -> Co
         comment.is_editor_pick = picked
         comment.save(update_fields=["is_editor_pick"])
         bump_version(comment.article_id)
+        if picked:
+            send_event("comment.featured", comment=comment, user=actor)
     return comment

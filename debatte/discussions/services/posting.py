@@ -9,6 +9,7 @@ from debatte.accounts.models import User
 from debatte.articles.models import Article
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.core.text import normalise_comment_text
+from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus
 from debatte.discussions.services.counters import adjust_reply_count, bump_version
 from debatte.discussions.services.numbering import next_comment_number, next_reply_number
@@ -139,4 +140,6 @@ def post_comment(
                 after=comment.status,
                 reason=", ".join(flag.code for flag in verdict.flags) or "pre-moderation",
             )
+        send_event("comment.created", comment=comment)
+        send_event("comment.published" if published else "comment.held", comment=comment)
     return comment

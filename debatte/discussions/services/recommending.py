@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus, Recommendation
 from debatte.discussions.services.counters import bump_version
 
@@ -21,6 +22,7 @@ def recommend_comment(comment: Comment, *, user: User) -> bool:
                 recommendation_count=F("recommendation_count") + 1
             )
             bump_version(comment.article_id)
+            send_event("comment.recommended", comment=comment, user=user)
     except IntegrityError:
         return False
     comment.refresh_from_db(fields=["recommendation_count"])
@@ -37,5 +39,6 @@ def withdraw_recommendation(comment: Comment, *, user: User) -> bool:
             recommendation_count=F("recommendation_count") - 1
         )
         bump_version(comment.article_id)
+        send_event("comment.recommended", comment=comment, user=user)
     comment.refresh_from_db(fields=["recommendation_count"])
     return True

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.core.exceptions import ActionError
+from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
 
 
@@ -20,12 +21,14 @@ def report_comment(
         raise ActionError(_("Please explain what is wrong."), code="explanation_missing")
     try:
         with transaction.atomic():
-            return Report.objects.create(
+            report = Report.objects.create(
                 comment=comment,
                 reporter=reporter,
                 reason=reason,
                 explanation=explanation.strip()[:2000],
             )
+            send_event("report.created", comment=comment, user=reporter, report_id=report.pk)
+            return report
     except IntegrityError:
         raise ActionError(
             _("You have already reported this comment."), code="already_reported"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
 from debatte.discussions.services.moderating import publish_comment, restore_shortened_text
 from debatte.moderation.audit import record
@@ -39,6 +40,7 @@ def submit_illegal_content_notice(
                 explanation=explanation.strip()[:2000],
                 reporter_name=name.strip()[:120],
                 reporter_email=email.strip(),
+            send_event("report.created", comment=comment, user=reporter, report_id=report.pk)
             )
     except IntegrityError:
         raise ActionError(

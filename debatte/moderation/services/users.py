@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment
 from debatte.moderation.audit import record
 from debatte.moderation.services.permissions import check_can_moderate, sites_moderated_by
@@ -69,6 +70,7 @@ def suspend_user(
         before = _state(user)
         user.suspended_until = timezone.now() + timedelta(days=days)
         user.save(update_fields=["suspended_until"])
+        send_event("user.suspended", user=user, comment=comment, days=days)
         record(
             "user.suspend",
             actor=moderator,
@@ -98,6 +100,7 @@ def ban_user(user: User, *, moderator: User, reason: str, comment: Comment | Non
         before = _state(user)
         user.banned_at = timezone.now()
         user.save(update_fields=["banned_at"])
+        send_event("user.banned", user=user, comment=comment)
         record(
             "user.ban",
             actor=moderator,
