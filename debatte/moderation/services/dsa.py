@@ -40,8 +40,8 @@ def submit_illegal_content_notice(
                 explanation=explanation.strip()[:2000],
                 reporter_name=name.strip()[:120],
                 reporter_email=email.strip(),
-            send_event("report.created", comment=comment, user=reporter, report_id=report.pk)
             )
+            send_event("report.created", comment=comment, user=reporter, report_id=report.pk)
     except IntegrityError:
         raise ActionError(
             _("You have already reported this comment."), code="already_reported"
