@@ -6,3 +6,8 @@ class LiveConfig(AppConfig):
     name = "debatte.live"
     label = "live"
     verbose_name = _("Live updates")
+
+    def ready(self) -> None:
+        from debatte.live import events
+
+        events.connect()

@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "debatte.notifications"
     label = "notifications"
     verbose_name = _("Notifications and webhooks")
+
+    def ready(self) -> None:
+        from debatte.notifications import mail, webhooks
+
+        mail.connect()
+        webhooks.connect()
