@@ -1,19 +1,14 @@
 """Moderators' DSA pages under /moderation/: the appeals queue and the audit log."""
 
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
-from debatte.accounts.models import User
-from debatte.articles.models import Site
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.moderation.dsa_forms import (
     AUDIT_VERB_SUGGESTIONS,
@@ -24,28 +19,11 @@ from debatte.moderation.dsa_forms import (
 from debatte.moderation.models import Appeal
 from debatte.moderation.selectors import list_audit_entries, list_open_appeals
 from debatte.moderation.services.dsa import decide_appeal
-from debatte.moderation.services.permissions import can_moderate, sites_moderated_by
+from debatte.moderation.services.permissions import can_moderate
+from debatte.moderation.views.mixins import ModeratorRequiredMixin
 
 APPEALS_PER_PAGE = 50
 AUDIT_ENTRIES_PER_PAGE = 100
-
-
-class ModeratorRequiredMixin(LoginRequiredMixin):
-    """Logged-in users who moderate at least one site; everyone else gets 403."""
-
-    request: HttpRequest
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.sites: list[Site] = list(sites_moderated_by(self.moderator).order_by("name"))
-        if not self.sites:
-            raise PermissionDenied(_("You are not a moderator of any site."))
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def moderator(self) -> User:
-        return self.request.user  # type: ignore[return-value]
 
 
 class AppealsView(ModeratorRequiredMixin, View):

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import (
@@ -20,7 +18,6 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -28,8 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from debatte.accounts.models import User
-from debatte.articles.models import Article, Section, Site
+from debatte.articles.models import Article, Section
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.discussions.models import Comment, CommentStatus
 from debatte.moderation.forms import (
@@ -55,13 +51,13 @@ from debatte.moderation.services.decisions import (
     reject_comment,
     shorten_comment,
 )
-from debatte.moderation.services.permissions import sites_moderated_by
 from debatte.moderation.services.users import (
     ban_user,
     set_premoderation,
     suspend_user,
     warn_user,
 )
+from debatte.moderation.views.mixins import ModeratorRequiredMixin
 
 QUEUE_PAGE_SIZE = 50
 
@@ -144,22 +140,8 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-class ModeratorMixin(LoginRequiredMixin):
-    """Logged-in users who moderate at least one site; everyone else gets 403."""
-
-    request: HttpRequest
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.sites: list[Site] = list(sites_moderated_by(self.moderator).order_by("name"))
-        if not self.sites:
-            raise PermissionDenied(_("You are not a moderator of any site."))
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def moderator(self) -> User:
-        return self.request.user  # type: ignore[return-value]
+class ModeratorMixin(ModeratorRequiredMixin):
+    """A moderator's view of comments in their sites' queues."""
 
     def get_comment(self, pk: int) -> Comment:
         """The comment, if it belongs to one of the moderator's sites (else 404)."""
