@@ -29,7 +29,9 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.site})"
 
     @classmethod
-    def issue(cls, site: object, name: str, *, can_moderate: bool = False) -> tuple["ApiToken", str]:
+    def issue(
+        cls, site: object, name: str, *, can_moderate: bool = False
+    ) -> tuple["ApiToken", str]:
         """Create a token; the plain value is returned once and never stored."""
         plain = "dbt_" + secrets.token_urlsafe(32)
         token = cls.objects.create(

@@ -63,9 +63,7 @@ class Site(models.Model):
     )
     sso_secret = models.CharField(_("SSO shared secret (HS256)"), max_length=200, blank=True)
     sso_public_key = models.TextField(_("SSO public key (RS256/ES256, PEM)"), blank=True)
-    own_accounts = models.BooleanField(
-        _("readers may also use Debatte accounts"), default=True
-    )
+    own_accounts = models.BooleanField(_("readers may also use Debatte accounts"), default=True)
 
     class Meta:
         verbose_name = _("site")
@@ -76,7 +74,9 @@ class Site(models.Model):
         return self.name
 
     def origin_list(self) -> list[str]:
-        return [line.strip().rstrip("/") for line in self.allowed_origins.splitlines() if line.strip()]
+        return [
+            line.strip().rstrip("/") for line in self.allowed_origins.splitlines() if line.strip()
+        ]
 
 
 def default_site_id() -> int:
