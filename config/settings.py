@@ -221,4 +221,7 @@ DEBATTE = {
     "REPLIES_PREVIEW": int(os.environ.get("DEBATTE_REPLIES_PREVIEW", "3")),
     "REPLIES_MAX_EXPANDED": 1000,
     "LINK_DISPLAY_LENGTH": 29,
+    "IP_RETENTION_DAYS": int(os.environ.get("DEBATTE_IP_RETENTION_DAYS", "30")),
+    # Absolute links in e-mails (the public address of this installation).
+    "BASE_URL": os.environ.get("DEBATTE_BASE_URL", "http://127.0.0.1:8000"),
 }

@@ -37,11 +37,11 @@ class DisplayNameSignupForm(forms.Form):
 
 
 class ProfileSettingsForm(forms.ModelForm):
-    """What a reader may change about themselves: their display name and language."""
+    """What a reader may change about themselves: name, language and the mails they want."""
 
     class Meta:
         model = User
-        fields = ["display_name", "language"]
+        fields = ["display_name", "language", "notify_replies", "notify_editor_pick"]
         widgets = {"language": forms.Select}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -58,3 +58,47 @@ class ProfileSettingsForm(forms.ModelForm):
         if display_name_taken(name, exclude_pk=self.instance.pk):
             raise forms.ValidationError(_("This display name is already taken."))
         return name
+
+
+class AccountDeleteForm(forms.Form):
+    """Leaving Debatte: the reader confirms with their password and says what becomes of
+    their comments."""
+
+    KEEP = "keep"
+    REMOVE = "remove"
+
+    comments = forms.ChoiceField(
+        label=_("Your comments"),
+        choices=[
+            (KEEP, _('Keep them, signed "gelöschter Nutzer" instead of my name')),
+            (REMOVE, _("Remove their texts (the numbers stay so that threads still read)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if not user.has_usable_password():
+            # Readers logged in by their publisher (SSO) have no password here: they confirm
+            # by typing their display name instead.
+            self.fields["password"] = forms.CharField(
+                label=_("Type your display name to confirm"), strip=True
+            )
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.has_usable_password():
+            if password != self.user.display_name:
+                raise forms.ValidationError(_("This is not your display name."), code="wrong_name")
+            return password
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This password is not correct."), code="wrong_password")
+        return password
+
+    @property
+    def remove_comments(self) -> bool:
+        return self.cleaned_data["comments"] == self.REMOVE

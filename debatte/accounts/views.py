@@ -1,14 +1,22 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
-from debatte.accounts.forms import ProfileSettingsForm
+from debatte.accounts.forms import AccountDeleteForm, ProfileSettingsForm
 from debatte.accounts.models import User
+from debatte.accounts.selectors import get_personal_data
+from debatte.accounts.services import delete_account
 from debatte.discussions.selectors import list_published_comments_by
+from debatte.notifications.unsubscribe import read_token, unsubscribe
 
 
 class ProfileView(View):
@@ -36,3 +44,66 @@ class ProfileSettingsView(LoginRequiredMixin, View):
         messages.success(request, _("Your settings are saved."))
         response = HttpResponseRedirect(reverse("profile-settings"))
         return response
+
+
+class DataExportView(LoginRequiredMixin, View):
+    """The "download my data" file: everything Debatte holds on the reader, as one JSON file."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        data = get_personal_data(request.user)  # type: ignore[arg-type]
+        filename = f"debatte-meine-daten-{timezone.localdate():%Y-%m-%d}.json"
+        response = JsonResponse(
+            data, json_dumps_params={"indent": 2, "ensure_ascii": False}, encoder=DjangoJSONEncoder
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class AccountDeleteView(LoginRequiredMixin, View):
+    """Leaving Debatte: confirm with the password, choose what becomes of the comments."""
+
+    template_name = "accounts/delete.html"
+
+    def context(self, form: AccountDeleteForm) -> dict[str, object]:
+        return {"form": form, "export_url": reverse("account-data-export")}
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = AccountDeleteForm(request.user)  # type: ignore[arg-type]
+        return render(request, self.template_name, self.context(form))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        form = AccountDeleteForm(user, request.POST)  # type: ignore[arg-type]
+        if not form.is_valid():
+            return render(request, self.template_name, self.context(form), status=400)
+        delete_account(user, remove_comments=form.remove_comments)  # type: ignore[arg-type]
+        logout(request)
+        messages.success(request, _("Your account is deleted. Goodbye!"))
+        return HttpResponseRedirect("/")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(View):
+    """One-click unsubscribe from a notification mail (RFC 8058).
+
+    GET shows a button (mail scanners follow links, so a GET changes nothing); POST, from the
+    button or from the mail program's one-click header, switches the notification off. The
+    signed token is the authorisation, hence no CSRF token.
+    """
+
+    template_name = "accounts/unsubscribe.html"
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        unsubscription = read_token(token)
+        status = 200 if unsubscription else 404
+        context: dict[str, object] = {"unsubscription": unsubscription, "done": False}
+        return render(request, self.template_name, context, status=status)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        unsubscription = read_token(token)
+        context: dict[str, object] = {"unsubscription": unsubscription, "done": True}
+        if unsubscription is None or not unsubscribe(unsubscription):
+            context = {"unsubscription": None, "done": False}
+            return render(request, self.template_name, context, status=404)
+        return render(request, self.template_name, context)

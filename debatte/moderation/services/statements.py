@@ -3,14 +3,13 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from debatte.accounts.models import User
 from debatte.discussions.models import Comment
 from debatte.moderation.models import APPEAL_WINDOW, StatementOfReasons
+from debatte.notifications.tasks import send_statement_mail
 
 
 def issue_statement(
@@ -43,16 +42,5 @@ def issue_statement(
         appealable_until=timezone.now() + APPEAL_WINDOW,
     )
     if user.email:
-        transaction.on_commit(lambda: _mail_statement(statement))
+        transaction.on_commit(lambda: send_statement_mail.enqueue(statement.pk))
     return statement
-
-
-def _mail_statement(statement: StatementOfReasons) -> None:
-    user = statement.user
-    if not user.email:
-        return
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {"statement": statement, "user": user}
-        subject = render_to_string("moderation/email/statement_subject.txt", context).strip()
-        body = render_to_string("moderation/email/statement.txt", context)
-    send_mail(subject, body, None, [user.email], fail_silently=True)

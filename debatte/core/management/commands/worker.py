@@ -1,3 +1,5 @@
+from typing import Any
+
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 
@@ -5,3 +7,9 @@ class Command(DatabaseWorkerCommand):
     """`debatte worker`: runs the background tasks (e-mail, webhooks, scoring, imports)."""
 
     help = "Run Debatte's background tasks from the database queue (no broker needed)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from debatte.notifications.tasks import schedule_daily_purge
+
+        schedule_daily_purge()  # the daily removal of old IP addresses, queued once
+        super().handle(*args, **options)

@@ -1,0 +1,105 @@
+"""Background tasks of the notifications app (django-tasks; `debatte worker` runs them).
+
+Tasks take ids, not objects, and look again when they run: a reader who unsubscribed or left
+in the meantime gets nothing.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from debatte.accounts.models import User
+from debatte.accounts.services import purge_ip_addresses
+from debatte.discussions.models import Comment, CommentStatus
+from debatte.moderation.models import StatementOfReasons
+from debatte.notifications import emails
+
+logger = logging.getLogger(__name__)
+
+PURGE_EVERY = timedelta(days=1)
+
+
+def _reachable(user: User | None, opted_in_field: str | None = None) -> bool:
+    if user is None or not user.email or not user.is_active:
+        return False
+    return opted_in_field is None or bool(getattr(user, opted_in_field))
+
+
+@task()
+def send_reply_mail(comment_id: int) -> bool:
+    """Mail the author of the comment that `comment_id` answers; True when a mail went out."""
+    reply = (
+        Comment.objects.select_related("article", "author", "parent__author")
+        .filter(pk=comment_id, status=CommentStatus.PUBLISHED, parent__isnull=False)
+        .first()
+    )
+    if reply is None or reply.parent is None:
+        return False
+    recipient = reply.parent.author
+    if recipient is None or recipient.pk == reply.author_id:
+        return False
+    if not _reachable(recipient, "notify_replies"):
+        return False
+    emails.reply_mail(reply, recipient).send()
+    return True
+
+
+@task()
+def send_editor_pick_mail(comment_id: int) -> bool:
+    """Mail an author that their comment became a Redaktionsempfehlung."""
+    comment = (
+        Comment.objects.select_related("article", "author")
+        .filter(pk=comment_id, is_editor_pick=True, status=CommentStatus.PUBLISHED)
+        .first()
+    )
+    if comment is None or not _reachable(comment.author, "notify_editor_pick"):
+        return False
+    emails.editor_pick_mail(comment, comment.author).send()  # type: ignore[arg-type]
+    return True
+
+
+@task()
+def send_statement_mail(statement_id: int) -> bool:
+    """Mail a statement of reasons to the reader it concerns (no opt-in: a legal notice)."""
+    statement = StatementOfReasons.objects.select_related("user").filter(pk=statement_id).first()
+    if statement is None or not _reachable(statement.user):
+        return False
+    emails.statement_mail(statement).send()
+    return True
+
+
+@task()
+def purge_daily() -> int:
+    """Run `debatte purge` and queue the next run for tomorrow; returns the IPs removed."""
+    removed = purge_ip_addresses()
+    logger.info("purge: removed %d IP addresses", removed)
+    schedule_daily_purge(after=timezone.now() + PURGE_EVERY)
+    return removed
+
+
+def schedule_daily_purge(*, after: datetime | None = None) -> bool:
+    """Queue `purge_daily` unless a run is already waiting; False when nothing was queued.
+
+    Backends that cannot run a task later (the immediate one of the tests) get no next run.
+    """
+    if not default_task_backend.supports_defer:
+        return False
+    if _purge_waiting():
+        return False
+    purge_daily.using(run_after=after or timezone.now()).enqueue()
+    return True
+
+
+def _purge_waiting() -> bool:
+    backend = str(settings.TASKS.get("default", {}).get("BACKEND", ""))
+    if not backend.startswith("django_tasks_db"):
+        return False
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=purge_daily.module_path, status=TaskResultStatus.READY
+    ).exists()
