@@ -5,6 +5,7 @@ Nothing here touches the database or Redis: settings must import on a machine wi
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -214,7 +215,7 @@ LOGGING = {
 }
 
 # --- Discussions ------------------------------------------------------------------------------
-DEBATTE = {
+DEBATTE: dict[str, Any] = {
     "COMMENT_MAX_LENGTH": int(os.environ.get("DEBATTE_COMMENT_MAX_LENGTH", "1500")),
     "EDIT_WINDOW_MINUTES": int(os.environ.get("DEBATTE_EDIT_WINDOW_MINUTES", "15")),
     "COMMENTS_PER_PAGE": int(os.environ.get("DEBATTE_COMMENTS_PER_PAGE", "25")),
