@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from debatte.api.api import api
+from debatte.api.docs import docs_asset
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("docs/assets/<str:name>", docs_asset, name="api-docs-asset"),
+    path("", api.urls),
+]

@@ -1,0 +1,42 @@
+"""Finding the article and comment an operation names, with the caller's right to see them."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from debatte.accounts.models import User
+from debatte.api import selectors
+from debatte.api.auth import Principal
+from debatte.api.errors import ApiError
+from debatte.articles.models import Article
+from debatte.discussions.models import Comment
+from debatte.discussions.selectors import get_comment_by_label
+
+
+def article_for(principal: Principal, key: str) -> Article:
+    article = selectors.get_article(key)
+    if article is None:
+        raise Http404(_("There is no article with this key."))
+    if principal.site_id is not None and article.site_id != principal.site_id:
+        raise ApiError(403, "wrong_site", _("This API token belongs to another site."))
+    return article
+
+
+def comment_for(
+    principal: Principal, article: Article, label: str, *, any_status: bool = False
+) -> Comment:
+    """The comment "#N" or "#N.M"; held comments only for their author (or `any_status`)."""
+    comment = get_comment_by_label(article, label)
+    if comment is None or not (any_status or selectors.is_visible(comment, principal.user)):
+        raise Http404(_("There is no comment %(label)s.") % {"label": label})
+    return comment
+
+
+def moderator_for(principal: Principal) -> User:
+    """The signed-in reader who moderates; the services check their role on each site."""
+    if principal.token is not None:
+        raise ApiError(
+            403,
+            "token_cannot_moderate",
+            _("Moderation needs a moderator's session: decisions are signed by a person."),
+        )
+    return principal.require_user()

@@ -1,0 +1,221 @@
+"""Moderators' queues and decisions; the moderation services check every role."""
+
+from typing import Annotated, Literal
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router
+
+from debatte.accounts.models import User
+from debatte.api import selectors
+from debatte.api.auth import SIGNED_IN, principal_of
+from debatte.api.discussions import READ, WRITE, ArticleKey, Label
+from debatte.api.errors import ApiError
+from debatte.api.lookups import article_for, comment_for, moderator_for
+from debatte.api.schemas import (
+    KEY_PATTERN,
+    MAX_ID,
+    ArticleOut,
+    CommentOut,
+    DiscussionIn,
+    FeatureIn,
+    ModeratedUserOut,
+    PremoderateIn,
+    QueueOut,
+    RejectIn,
+    ShortenIn,
+    SuspendIn,
+    UserDecisionIn,
+    present_article,
+    present_comment,
+    present_queue_item,
+    present_user,
+)
+from debatte.discussions.models import Comment
+from debatte.moderation.models import Reason, ReasonKind
+from debatte.moderation.selectors import Queue, QueueFilter, QueueOrder, list_queue
+from debatte.moderation.services import decisions, discussions, users
+from debatte.moderation.services.permissions import check_can_moderate, sites_moderated_by
+
+router = Router(tags=["moderation"], auth=SIGNED_IN)
+MAX_QUEUE = 100
+UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/moderation/queues/{queue}", response={200: QueueOut, **READ})
+def get_queue(
+    request: HttpRequest,
+    queue: Literal["pending", "reported", "flagged", "decided"],
+    site: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    section: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    article: Annotated[str | None, Query(pattern=KEY_PATTERN)] = None,
+    reason: Annotated[str, Query(max_length=50, description="A flag code or report reason")] = "",
+    order: QueueOrder = QueueOrder.RISK,
+    limit: Annotated[int, Query(ge=1, le=MAX_QUEUE)] = 50,
+) -> QueueOut:
+    """One page of a queue of the sites the moderator works on, riskiest (or oldest) first."""
+    principal = principal_of(request)
+    moderator = moderator_for(principal)
+    if site is not None:
+        check_can_moderate(moderator, site)
+    elif not sites_moderated_by(moderator).exists():
+        raise ApiError(403, "forbidden", _("You are not a moderator of this site."))
+    article_id = article_for(principal, article).pk if article else None
+    items = list_queue(
+        moderator,
+        queue=Queue(queue),
+        scope=QueueFilter(site_id=site, section_id=section, article_id=article_id, reason=reason),
+        order=order,
+        limit=limit,
+    )
+    return QueueOut(queue=queue, items=[present_queue_item(item) for item in items])
+
+
+def _comment(request: HttpRequest, key: str, label: str) -> tuple[User, Comment]:
+    principal = principal_of(request)
+    moderator = moderator_for(principal)
+    article = article_for(principal, key)
+    return moderator, comment_for(principal, article, label, any_status=True)
+
+
+def _reason(comment: Comment, kind: str, code: str) -> Reason:
+    reason = selectors.get_reason(comment.article.site_id or 0, kind, code)
+    if reason is None:
+        raise ApiError(400, "reason", _("Please choose a reason from this site's catalogue."))
+    return reason
+
+
+def _moderated(comment: Comment) -> CommentOut:
+    return present_comment(comment, comment.article.key, show_removed_text=True, with_badges=False)
+
+
+COMMENT_DECISION = "/moderation/articles/{key}/comments/{label}"
+
+
+@router.post(COMMENT_DECISION + "/approve", response={200: CommentOut, **WRITE})
+def approve_comment(request: HttpRequest, key: ArticleKey, label: Label) -> CommentOut:
+    """Publish a held comment (or confirm a reported one); its reports are resolved."""
+    moderator, comment = _comment(request, key, label)
+    return _moderated(decisions.approve_comment(comment, moderator=moderator))
+
+
+@router.post(COMMENT_DECISION + "/reject", response={200: CommentOut, **WRITE})
+def reject_comment(
+    request: HttpRequest, key: ArticleKey, label: Label, payload: RejectIn
+) -> CommentOut:
+    """Remove a comment with a reason from the site's catalogue ("Entfernt. ...")."""
+    moderator, comment = _comment(request, key, label)
+    reason = _reason(comment, ReasonKind.REJECT, payload.reason)
+    return _moderated(decisions.reject_comment(comment, moderator=moderator, reason=reason))
+
+
+@router.post(COMMENT_DECISION + "/shorten", response={200: CommentOut, **WRITE})
+def shorten_comment(
+    request: HttpRequest, key: ArticleKey, label: Label, payload: ShortenIn
+) -> CommentOut:
+    """Publish a shortened text with the note "Gekürzt. ..."."""
+    moderator, comment = _comment(request, key, label)
+    reason = _reason(comment, ReasonKind.SHORTEN, payload.reason)
+    shortened = decisions.shorten_comment(
+        comment, moderator=moderator, reason=reason, body=payload.body
+    )
+    return _moderated(shortened)
+
+
+@router.post(COMMENT_DECISION + "/feature", response={200: CommentOut, **WRITE})
+def feature_comment(
+    request: HttpRequest, key: ArticleKey, label: Label, payload: FeatureIn
+) -> CommentOut:
+    """Make a comment an editor's recommendation, or (featured: false) no longer one."""
+    moderator, comment = _comment(request, key, label)
+    featured = decisions.feature_comment(comment, moderator=moderator, featured=payload.featured)
+    return _moderated(featured)
+
+
+def _user_and_comment(
+    request: HttpRequest, user_id: int, key: str | None, label: str | None
+) -> tuple[User, User, Comment | None]:
+    principal = principal_of(request)
+    moderator = moderator_for(principal)
+    user = selectors.get_user(user_id)
+    if user is None:
+        raise Http404(_("There is no such reader."))
+    if (key is None) != (label is None):
+        raise ApiError(
+            400, "comment_reference", _("Name the comment by article_key and comment_label.")
+        )
+    comment = None
+    if key is not None and label is not None:
+        comment = comment_for(principal, article_for(principal, key), label, any_status=True)
+        if comment.author_id != user.pk:
+            raise ApiError(400, "comment_reference", _("This comment is not by this reader."))
+    return moderator, user, comment
+
+
+USER_DECISION = "/moderation/users/{user_id}"
+
+
+@router.post(USER_DECISION + "/warn", response={200: ModeratedUserOut, **WRITE})
+def warn_user(request: HttpRequest, user_id: UserId, payload: UserDecisionIn) -> ModeratedUserOut:
+    """Warn a reader; they get a statement of reasons."""
+    moderator, user, comment = _user_and_comment(
+        request, user_id, payload.article_key, payload.comment_label
+    )
+    users.warn_user(user, moderator=moderator, reason=payload.reason, comment=comment)
+    return present_user(user)
+
+
+@router.post(USER_DECISION + "/suspend", response={200: ModeratedUserOut, **WRITE})
+def suspend_user(request: HttpRequest, user_id: UserId, payload: SuspendIn) -> ModeratedUserOut:
+    """Stop a reader from commenting for 1 to 365 days."""
+    moderator, user, comment = _user_and_comment(
+        request, user_id, payload.article_key, payload.comment_label
+    )
+    users.suspend_user(
+        user, moderator=moderator, days=payload.days, reason=payload.reason, comment=comment
+    )
+    return present_user(user)
+
+
+@router.post(USER_DECISION + "/ban", response={200: ModeratedUserOut, **WRITE})
+def ban_user(request: HttpRequest, user_id: UserId, payload: UserDecisionIn) -> ModeratedUserOut:
+    """Ban a reader: their account can no longer write comments."""
+    moderator, user, comment = _user_and_comment(
+        request, user_id, payload.article_key, payload.comment_label
+    )
+    users.ban_user(user, moderator=moderator, reason=payload.reason, comment=comment)
+    return present_user(user)
+
+
+@router.post(USER_DECISION + "/premoderate", response={200: ModeratedUserOut, **WRITE})
+def premoderate_user(
+    request: HttpRequest, user_id: UserId, payload: PremoderateIn
+) -> ModeratedUserOut:
+    """Hold every comment of this reader for a moderator (enabled: false stops it)."""
+    moderator, user, comment = _user_and_comment(
+        request, user_id, payload.article_key, payload.comment_label
+    )
+    users.set_premoderation(
+        user, moderator=moderator, enabled=payload.enabled, reason=payload.reason, comment=comment
+    )
+    return present_user(user)
+
+
+@router.post("/moderation/articles/{key}/close", response={200: ArticleOut, **WRITE})
+def close_discussion(request: HttpRequest, key: ArticleKey, payload: DiscussionIn) -> ArticleOut:
+    """Close a discussion: nobody can comment until it is reopened."""
+    principal = principal_of(request)
+    moderator = moderator_for(principal)
+    article = article_for(principal, key)
+    discussions.close_discussion(article, moderator=moderator, reason=payload.reason)
+    return present_article(article)
+
+
+@router.post("/moderation/articles/{key}/reopen", response={200: ArticleOut, **WRITE})
+def reopen_discussion(request: HttpRequest, key: ArticleKey, payload: DiscussionIn) -> ArticleOut:
+    """Reopen a closed discussion."""
+    principal = principal_of(request)
+    moderator = moderator_for(principal)
+    article = article_for(principal, key)
+    discussions.reopen_discussion(article, moderator=moderator, reason=payload.reason)
+    return present_article(article)

@@ -1,0 +1,55 @@
+"""The signed-in reader's own data: profile and comments."""
+
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from debatte.api import selectors
+from debatte.api.auth import SIGNED_IN, principal_of
+from debatte.api.errors import COMMON_ERRORS
+from debatte.api.schemas import MAX_ID, MeOut, OwnCommentOut, OwnCommentsOut, present_comment
+
+router = Router(tags=["reader"])
+MAX_OWN = 100
+
+
+@router.get("/me", response={200: MeOut, **COMMON_ERRORS}, auth=SIGNED_IN)
+def get_me(request: HttpRequest) -> MeOut:
+    """The reader's account as others and the moderators know it."""
+    user = principal_of(request).require_user()
+    return MeOut(
+        id=user.pk,
+        display_name=user.display_name,
+        email=user.email,
+        language=user.language,
+        badges=[badge.label for badge in user.badges.all()],
+        date_joined=user.date_joined,
+        banned=user.is_banned(),
+        suspended_until=user.suspended_until,
+        always_premoderated=user.always_premoderate,
+        warning_count=user.warning_count,
+    )
+
+
+@router.get("/me/comments", response={200: OwnCommentsOut, **COMMON_ERRORS}, auth=SIGNED_IN)
+def get_my_comments(
+    request: HttpRequest,
+    before: Annotated[int | None, Query(ge=1, le=MAX_ID, description="next_cursor")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_OWN)] = 25,
+) -> OwnCommentsOut:
+    """The reader's own comments in every state (held, removed too), newest first."""
+    user = principal_of(request).require_user()
+    rows = selectors.list_own_comments(user, before_id=before, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [
+        OwnCommentOut(
+            **present_comment(
+                comment, comment.article.key, show_removed_text=True, with_badges=False
+            ).model_dump(),
+            article_title=comment.article.title,
+        )
+        for comment in rows
+    ]
+    return OwnCommentsOut(items=items, next_cursor=str(rows[-1].pk) if more else None)
