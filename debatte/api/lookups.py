@@ -33,10 +33,13 @@ def comment_for(
 
 def moderator_for(principal: Principal) -> User:
     """The signed-in reader who moderates; the services check their role on each site."""
-    if principal.token is not None:
+    token = principal.token
+    if token is not None and token.can_moderate and token.acting_user is not None:
+        return token.acting_user
+    if token is not None:
         raise ApiError(
             403,
             "token_cannot_moderate",
-            _("Moderation needs a moderator's session: decisions are signed by a person."),
+            _("This API token may not moderate."),
         )
     return principal.require_user()

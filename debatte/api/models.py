@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -17,6 +18,11 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=80)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     can_moderate = models.BooleanField(_("may moderate"), default=False)
+    # Moderating tokens decide as this service account (a moderator of the token's site), so
+    # audit entries and statements of reasons name who decided: "API <token name>".
+    acting_user = models.OneToOneField(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -30,11 +36,24 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(
-        cls, site: object, name: str, *, can_moderate: bool = False
+        cls, site: Any, name: str, *, can_moderate: bool = False
     ) -> tuple["ApiToken", str]:
         """Create a token; the plain value is returned once and never stored."""
+        from debatte.accounts.models import User
+        from debatte.articles.models import SiteMembership, SiteRole
+
         plain = "dbt_" + secrets.token_urlsafe(32)
+        acting_user = None
+        if can_moderate:
+            acting_user = User(display_name=f"API {name} {secrets.token_hex(3)}"[:40])
+            acting_user.set_unusable_password()
+            acting_user.save()
+            SiteMembership.objects.create(site=site, user=acting_user, role=SiteRole.MODERATOR)
         token = cls.objects.create(
-            site=site, name=name, token_hash=hash_token(plain), can_moderate=can_moderate
+            site=site,
+            name=name,
+            token_hash=hash_token(plain),
+            can_moderate=can_moderate,
+            acting_user=acting_user,
         )
         return token, plain

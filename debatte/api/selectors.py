@@ -13,7 +13,8 @@ from debatte.moderation.models import Reason
 
 
 def get_active_token(plain: str) -> ApiToken | None:
-    return ApiToken.objects.filter(token_hash=hash_token(plain), is_active=True).first()
+    tokens = ApiToken.objects.select_related("acting_user")
+    return tokens.filter(token_hash=hash_token(plain), is_active=True).first()
 
 
 def get_article(key: str) -> Article | None:
