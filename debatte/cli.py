@@ -13,6 +13,8 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and not args[1].startswith("-"):
         args[1] = args[1].replace("-", "_")
+        # `import` and `export` cannot be Python module names.
+        args[1] = {"import": "import_comments", "export": "export_comments"}.get(args[1], args[1])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(args)
