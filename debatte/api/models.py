@@ -35,9 +35,7 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.site})"
 
     @classmethod
-    def issue(
-        cls, site: Any, name: str, *, can_moderate: bool = False
-    ) -> tuple["ApiToken", str]:
+    def issue(cls, site: Any, name: str, *, can_moderate: bool = False) -> tuple["ApiToken", str]:
         """Create a token; the plain value is returned once and never stored."""
         from debatte.accounts.models import User
         from debatte.articles.models import SiteMembership, SiteRole
