@@ -463,9 +463,9 @@ def test_opening_an_item_claims_it_and_others_see_it_locked_and_cannot_decide(
     assert not response.context["locked"]
     assert reload(first).claimed_by_id == mod.pk
 
-    locked = theirs.get(item_url(first))
+    locked = theirs.get(item_url(first), HTTP_ACCEPT_LANGUAGE="de")
     assert locked.context["locked"]
-    assert "Redaktion ab is working on this comment" in locked.content.decode()
+    assert "Redaktion ab bearbeitet gerade diesen Kommentar" in locked.content.decode()
     assert 'name="action" value="approve"' not in locked.content.decode()
 
     queue = theirs.get(QUEUE_URL)
