@@ -394,7 +394,9 @@ def print_table() -> None:
 def bench_other_parts() -> None:
     """Benchmarks that live in modules of their own (each runs standalone too)."""
     import imports
+    import live
 
+    live.run(row, remaining)
     imports.run(row, remaining)
 
 

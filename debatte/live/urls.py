@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from debatte.live.views import live_events_view
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("<str:article_key>/ereignisse/", live_events_view, name="live-events"),
+]

@@ -1,5 +1,244 @@
-"""Receivers of discussion events (see debatte/discussions/events.py)."""
+"""Webhooks: discussion events delivered, signed, to the URLs a site registered.
+
+Flow: a discussion event (sent after commit, see debatte/discussions/events.py) → `on_event`
+finds the site's active webhooks subscribed to it → one `WebhookDelivery` row each, with the
+payload frozen at that moment → `deliver_webhook` (tasks_webhooks.py) runs in the background
+worker, POSTs the JSON, signed (signing.py), and on failure retries with exponential backoff up
+to WEBHOOK_MAX_ATTEMPTS; every attempt is logged on the row, which site admins read in the
+Django admin (admin.py), where they can also redeliver.
+"""
+
+import json
+import logging
+import random
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
+from debatte.notifications.signing import SIGNATURE_HEADER, sign
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "WEBHOOK_MAX_ATTEMPTS": 8,
+    "WEBHOOK_BACKOFF_SECONDS": 30,  # first retry; doubles per attempt (30 s ... about 1 h)
+    "WEBHOOK_BACKOFF_MAX_SECONDS": 6 * 3600,
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
+}
+
+
+def option(name: str) -> Any:
+    return getattr(settings, "DEBATTE", {}).get(name, DEFAULTS[name])
+
+
+# --- Payloads ----------------------------------------------------------------------------------
+
+
+def _person(user: Any) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "display_name": user.display_name}
+
+
+def comment_data(comment: Any) -> dict[str, Any]:
+    article = comment.article
+    return {
+        "id": comment.pk,
+        "label": comment.label,
+        "number": comment.number,
+        "reply_number": comment.reply_number,
+        "reply_to": comment.parent_label,
+        "status": comment.status,
+        "author": {"id": comment.author_id, "display_name": comment.author_name},
+        "text": comment.body,
+        "created_at": comment.created_at.isoformat() if comment.created_at else None,
+        "url": comment.get_absolute_url(),
+        "article": {
+            "key": article.key,
+            "title": article.title,
+            "canonical_url": article.canonical_url,
+        },
+    }
+
+
+def build_payload(name: str, *, comment: Any, user: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    """The event's data: JSON-safe, frozen when the event happens."""
+    data: dict[str, Any] = {}
+    if comment is not None:
+        data["comment"] = comment_data(comment)
+    if name.startswith("user."):
+        data["user"] = _person(user)
+    elif name.startswith("report."):
+        data["reporter"] = _person(user)
+    elif name in ("comment.recommended", "comment.featured") and user is not None:
+        data["by"] = _person(user)
+    data.update(
+        {key: value for key, value in extra.items() if isinstance(value, str | int | float | bool)}
+    )
+    return data
+
+
+def event_site_id(comment: Any, extra: dict[str, Any]) -> int | None:
+    if extra.get("site_id"):
+        return int(extra["site_id"])
+    if comment is not None:
+        return int(comment.article.site_id)
+    return None
+
+
+# --- Queueing ----------------------------------------------------------------------------------
+
+
+def subscribed(webhook: Webhook, name: str) -> bool:
+    events = webhook.events if isinstance(webhook.events, list) else []
+    return name in events or "*" in events
+
+
+def queue_deliveries(name: str, *, site_id: int, data: dict[str, Any]) -> list[WebhookDelivery]:
+    """One delivery per active webhook of the site that wants `name`, sent in the background."""
+    from debatte.notifications.tasks_webhooks import deliver_webhook
+
+    hooks = [
+        h for h in Webhook.objects.filter(site_id=site_id, is_active=True) if subscribed(h, name)
+    ]
+    if not hooks:
+        return []
+    now = timezone.now()
+    deliveries = [
+        WebhookDelivery.objects.create(
+            webhook=hook, event=name, payload=data, created_at=now, next_attempt_at=now
+        )
+        for hook in hooks
+    ]
+    for delivery in deliveries:
+        deliver_webhook.enqueue(delivery.pk)
+    return deliveries
+
+
+def on_event(
+    sender: Any,
+    *,
+    name: str,
+    comment: Any = None,
+    user: Any = None,
+    extra: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    extra = extra or {}
+    site_id = event_site_id(comment, extra)
+    if site_id is None:
+        logger.info("webhooks: event %s names no site; not delivered", name)
+        return
+    data = build_payload(name, comment=comment, user=user, extra=extra)
+    queue_deliveries(name, site_id=site_id, data=data)
 
 
 def connect() -> None:
     """Connect this module's receivers to `discussion_event` (called once at start-up)."""
+    from debatte.discussions.events import discussion_event
+
+    discussion_event.connect(on_event, dispatch_uid="debatte.notifications.webhooks")
+
+
+# --- Delivering --------------------------------------------------------------------------------
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect is an answer like any other non-2xx: the delivery failed
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def request_body(delivery: WebhookDelivery) -> bytes:
+    envelope = {
+        "id": delivery.pk,
+        "event": delivery.event,
+        "created_at": delivery.created_at.isoformat(),
+        "data": delivery.payload,
+    }
+    return json.dumps(envelope, sort_keys=True, ensure_ascii=False).encode()
+
+
+def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """POST the delivery once; (status code or None, error text or "")."""
+    body = request_body(delivery)
+    request = urllib.request.Request(  # noqa: S310 - http(s) URLs only (URLField)
+        delivery.webhook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Debatte-Webhooks/1",
+            "Debatte-Event": delivery.event,
+            "Debatte-Delivery": str(delivery.pk),
+            SIGNATURE_HEADER: sign(delivery.webhook.secret, body),
+        },
+    )
+    try:
+        with _opener.open(request, timeout=option("WEBHOOK_TIMEOUT_SECONDS")) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        detail = error.read(300).decode(errors="replace")
+        return error.code, f"HTTP {error.code}: {detail}".strip()
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return None, repr(getattr(error, "reason", error))[:500]
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before attempt `attempts + 1`: base · 2^(attempts-1), capped, with ±10 % jitter."""
+    seconds = min(
+        option("WEBHOOK_BACKOFF_SECONDS") * 2 ** max(attempts - 1, 0),
+        option("WEBHOOK_BACKOFF_MAX_SECONDS"),
+    )
+    return timedelta(seconds=seconds * random.uniform(0.9, 1.1))  # noqa: S311
+
+
+def attempt_delivery(delivery: WebhookDelivery) -> bool:
+    """Try once and record the outcome; returns True when a retry should be scheduled."""
+    code, error = post(delivery)
+    now = timezone.now()
+    delivery.attempts += 1
+    delivery.last_status_code = code
+    if code is not None and 200 <= code < 300:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at, delivery.next_attempt_at, delivery.last_error = now, None, ""
+    elif delivery.attempts >= option("WEBHOOK_MAX_ATTEMPTS"):
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+        delivery.last_error = error or f"HTTP {code}"
+    else:
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+        delivery.last_error = error or f"HTTP {code}"
+    delivery.save(
+        update_fields=[
+            "attempts",
+            "last_status_code",
+            "status",
+            "delivered_at",
+            "next_attempt_at",
+            "last_error",
+        ]
+    )
+    return delivery.status == DeliveryStatus.PENDING
+
+
+def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery again as a new one (the log of the old one stays as it was)."""
+    from debatte.notifications.tasks_webhooks import deliver_webhook
+
+    now = timezone.now()
+    copy = WebhookDelivery.objects.create(
+        webhook=delivery.webhook,
+        event=delivery.event,
+        payload=delivery.payload,
+        created_at=now,
+        next_attempt_at=now,
+    )
+    deliver_webhook.enqueue(copy.pk)
+    return copy

@@ -70,7 +70,7 @@ def suspend_user(
         before = _state(user)
         user.suspended_until = timezone.now() + timedelta(days=days)
         user.save(update_fields=["suspended_until"])
-        send_event("user.suspended", user=user, comment=comment, days=days)
+        send_event("user.suspended", user=user, comment=comment, days=days, site_id=site_id)
         record(
             "user.suspend",
             actor=moderator,
@@ -100,7 +100,7 @@ def ban_user(user: User, *, moderator: User, reason: str, comment: Comment | Non
         before = _state(user)
         user.banned_at = timezone.now()
         user.save(update_fields=["banned_at"])
-        send_event("user.banned", user=user, comment=comment)
+        send_event("user.banned", user=user, comment=comment, site_id=site_id)
         record(
             "user.ban",
             actor=moderator,
