@@ -63,8 +63,7 @@ INSTALLED_APPS = [
     "debatte.notifications",
     "debatte.live",
 ]
-if (PACKAGE_DIR / "classifier" / "apps.py").exists():
-    INSTALLED_APPS.append("debatte.classifier")
+INSTALLED_APPS.append("debatte.classifier")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -223,6 +222,12 @@ DEBATTE: dict[str, Any] = {
     "REPLIES_MAX_EXPANDED": 1000,
     "LINK_DISPLAY_LENGTH": 29,
     "IP_RETENTION_DAYS": int(os.environ.get("DEBATTE_IP_RETENTION_DAYS", "30")),
+    # The toxicity scorer the moderation pipeline calls while a comment is posted: the shipped
+    # model's linear fast path (< 1 ms, in-process). The full model (with sentence embeddings)
+    # scores again in a background task. Empty: no scoring (risk-based moderation then holds).
+    "SCORER": os.environ.get("DEBATTE_SCORER", "debatte.classifier.score_fast"),
+    "FULL_SCORER": os.environ.get("DEBATTE_FULL_SCORER", "debatte.classifier.score"),
+    "SCORER_TIMEOUT": float(os.environ.get("DEBATTE_SCORER_TIMEOUT", "0.5")),
     # Absolute links in e-mails (the public address of this installation).
     "BASE_URL": os.environ.get("DEBATTE_BASE_URL", "http://127.0.0.1:8000"),
 }

@@ -112,6 +112,13 @@ def plain_static_files(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_classifier(settings: object) -> None:
+    # Unit tests run without the shipped model (the fake scorers in tests decide scores);
+    # tests of the classifier and its wiring load it on purpose.
+    settings.DEBATTE = {**settings.DEBATTE, "SCORER": "", "FULL_SCORER": ""}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def immediate_tasks(settings: object) -> None:
     # Background tasks run at once in tests; tests of the worker itself override this.
     settings.TASKS = {  # type: ignore[attr-defined]

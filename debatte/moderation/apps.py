@@ -8,6 +8,7 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        from debatte.moderation import signals
+        from debatte.moderation import receivers, signals
 
         signals.connect()
+        receivers.connect()

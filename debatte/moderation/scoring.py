@@ -19,10 +19,10 @@ Scorer = Callable[[str], Any]
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> Scorer:
+def load_scorer(path: str) -> Scorer:
     return import_string(path)  # type: ignore[no-any-return]
 
 
 def get_scorer() -> Scorer | None:
     path = settings.DEBATTE.get("SCORER") or ""
-    return _load(path) if path else None
+    return load_scorer(path) if path else None

@@ -75,3 +75,16 @@ def restore_shortened_text(comment: Comment) -> None:
 
 def set_claim(comment: Comment, *, moderator: User | None, until: datetime | None) -> None:
     Comment.objects.filter(pk=comment.pk).update(claimed_by=moderator, claimed_until=until)
+
+
+def record_score(comment: Comment, *, score: float, reasons: list[str], flagged: bool) -> None:
+    """Store a (re-)computed classifier score; a flagged comment shows in the flagged queue."""
+    flags = [flag for flag in comment.flags if flag.get("code") not in {"toxicity", "not_scored"}]
+    if flagged:
+        detail = f"{score:.2f}: {', '.join(reasons[:5])}"
+        flags.append({"code": "toxicity", "phase": "classifier", "detail": detail, "hard": False})
+    comment.flags = flags
+    comment.flag_codes = " ".join(sorted({str(flag["code"]) for flag in flags}))
+    comment.risk_score = score
+    comment.score_reasons = reasons
+    comment.save(update_fields=["flags", "flag_codes", "risk_score", "score_reasons"])

@@ -1,0 +1,84 @@
+"""Evaluation metrics (numpy only, so they also run without scikit-learn)."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+
+def _prf(y: np.ndarray, pred: np.ndarray, cls: int) -> tuple[float, float, float]:
+    tp = float(np.sum((pred == cls) & (y == cls)))
+    fp = float(np.sum((pred == cls) & (y != cls)))
+    fn = float(np.sum((pred != cls) & (y == cls)))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def classification_report(y_true: npt.ArrayLike, y_pred: npt.ArrayLike) -> dict[str, float]:
+    """GermEval 2018 "average F" (harmonic mean of macro-P and macro-R), macro-F1, F1 positive."""
+    y = np.asarray(y_true, dtype=int)
+    pred = np.asarray(y_pred, dtype=int)
+    per = [_prf(y, pred, c) for c in (0, 1)]
+    macro_p = (per[0][0] + per[1][0]) / 2
+    macro_r = (per[0][1] + per[1][1]) / 2
+    official = 2 * macro_p * macro_r / (macro_p + macro_r) if macro_p + macro_r else 0.0
+    return {
+        "official": official,
+        "macro_f1": (per[0][2] + per[1][2]) / 2,
+        "f1_pos": per[1][2],
+        "precision_pos": per[1][0],
+        "recall_pos": per[1][1],
+    }
+
+
+def average_precision(y_true: npt.ArrayLike, scores: npt.ArrayLike) -> float:
+    """PR-AUC as average precision (same definition as scikit-learn's, ties grouped)."""
+    y = np.asarray(y_true, dtype=int)
+    s = np.asarray(scores, dtype=float)
+    n_pos = int(y.sum())
+    if n_pos == 0:
+        return 0.0
+    order = np.argsort(-s, kind="mergesort")
+    s_sorted, y_sorted = s[order], y[order]
+    distinct = np.where(np.diff(s_sorted))[0]
+    ends = np.r_[distinct, len(y) - 1]
+    tps = np.cumsum(y_sorted)[ends]
+    fps = ends + 1 - tps
+    precision = tps / (tps + fps)
+    recall = tps / n_pos
+    prev_recall = np.r_[0.0, recall[:-1]]
+    return float(np.sum((recall - prev_recall) * precision))
+
+
+def precision_at_top(y_true: npt.ArrayLike, scores: npt.ArrayLike, fraction: float = 0.1) -> float:
+    """Share of positives among the top ``fraction`` of comments ranked by score."""
+    y = np.asarray(y_true, dtype=int)
+    s = np.asarray(scores, dtype=float)
+    k = max(1, round(len(y) * fraction))
+    top = np.argsort(-s, kind="mergesort")[:k]
+    return float(y[top].mean())
+
+
+def expected_calibration_error(
+    y_true: npt.ArrayLike, probs: npt.ArrayLike, bins: int = 10
+) -> float:
+    y = np.asarray(y_true, dtype=float)
+    p = np.asarray(probs, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        mask = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
+        if mask.any():
+            ece += mask.mean() * abs(p[mask].mean() - y[mask].mean())
+    return float(ece)
+
+
+def best_threshold(y_true: npt.ArrayLike, probs: npt.ArrayLike) -> float:
+    """The probability threshold maximising the official metric (used on training OOF only)."""
+    y = np.asarray(y_true, dtype=int)
+    p = np.asarray(probs, dtype=float)
+    candidates = np.unique(np.quantile(p, np.linspace(0.2, 0.95, 151)))
+    values = [classification_report(y, (p >= t).astype(int))["official"] for t in candidates]
+    return float(candidates[int(np.argmax(values))])

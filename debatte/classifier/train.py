@@ -1,0 +1,321 @@
+"""Reproducible training of the shipped toxicity model.
+
+Default model (shippable): German head on GermEval 2018 training (CC BY 4.0), English head on
+the 80 % training part of Davidson et al. 2017 (MIT). ``include_noncommercial=True`` adds the
+One Million Posts Corpus and GerMS-Detect 2024 (both CC BY-NC-SA 4.0) to the German head: an
+opt-in variant that must not be shipped in a commercial product.
+
+Model selection happens only on the training data (k-fold cross-validation): the Platt
+calibration and the decision thresholds are fitted on out-of-fold predictions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from . import data, embeddings
+from .bias import augmentation_sentences
+from .features import NgramTfidf, lang_matrix, normalize
+from .language import detect_language
+from .metrics import average_precision, best_threshold, classification_report
+from .model import DEFAULT_MODEL_DIR, Head, save_model
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class HeadConfig:
+    word_min_df: int = 2
+    char_min_df: int = 2
+    word_max_features: int = 60_000
+    char_max_features: int = 120_000
+    c_fast: float = 3.0
+    c_full: float = 3.0
+    backends: tuple[str, ...] = ("use", "e5")
+    emb_scale: dict[str, float] = field(default_factory=lambda: {"use": 0.7, "e5": 2.0})
+    prior: float | None = None  # re-weight the Platt fit to this positive rate
+    augment_identity: bool = False  # add neutral identity-group sentences (see bias.py)
+
+
+@dataclass
+class TrainConfig:
+    out_dir: Path = DEFAULT_MODEL_DIR
+    data_root: Path | None = None
+    include_noncommercial: bool = False
+    site_decisions: Path | None = None
+    use_embeddings: bool = True
+    seed: int = 20180
+    folds: int = 5
+    de: HeadConfig = field(default_factory=lambda: HeadConfig(augment_identity=True))
+    en: HeadConfig = field(
+        default_factory=lambda: HeadConfig(
+            word_max_features=30_000, char_max_features=60_000, backends=("use",), prior=0.34
+        )
+    )
+
+
+@dataclass
+class Corpus:
+    texts: list[str]
+    labels: np.ndarray
+    sources: list[str]
+    # True for rows that are only ever trained on (augmentation), never cross-validated
+    train_only: np.ndarray | None = None
+
+    def with_train_only(self, texts: Sequence[str], label: int, source: str) -> Corpus:
+        base = self.train_only if self.train_only is not None else np.zeros(len(self.texts), bool)
+        return Corpus(
+            self.texts + list(texts),
+            np.concatenate([self.labels, np.full(len(texts), label, dtype=int)]),
+            self.sources + [source] * len(texts),
+            np.concatenate([base, np.ones(len(texts), dtype=bool)]),
+        )
+
+
+def _corpus(examples: Sequence[data.Example]) -> Corpus:
+    return Corpus(
+        [e.text for e in examples],
+        np.array([e.label for e in examples], dtype=int),
+        [e.source for e in examples],
+    )
+
+
+def load_site_decisions(path: Path) -> list[data.Example]:
+    """JSON lines with ``text`` and ``label`` (1 = rejected/offensive) or ``decision``."""
+    out: list[data.Example] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            if "label" in rec:
+                label = int(rec["label"])
+            else:
+                label = int(str(rec.get("decision", "")).lower() in {"reject", "rejected", "1"})
+            out.append(data.Example(str(rec["text"]), label, "site"))
+    return out
+
+
+def training_corpora(cfg: TrainConfig) -> tuple[dict[str, Corpus], dict[str, list[str]]]:
+    """Training examples per head and the list of corpora each head used."""
+    root = cfg.data_root
+    de = data.load_germeval2018("training", root)
+    used_de = ["germeval2018 (training)"]
+    if cfg.include_noncommercial:
+        omp: dict[str, data.Example] = {}
+        for cat in ("Inappropriate", "Discriminating"):
+            for ex in data.load_one_million_posts(cat, root):
+                prev = omp.get(ex.text)
+                omp[ex.text] = ex if prev is None or ex.label > prev.label else prev
+        de += list(omp.values())
+        de += data.load_germs_detect("traindev", root)
+        used_de += [
+            "one-million-posts (Inappropriate|Discriminating)",
+            "germs-detect-2024 (traindev)",
+        ]
+    en = data.load_davidson2017("train", root)
+    used_en = ["davidson2017 (seeded 80% train split)"]
+    if cfg.site_decisions:
+        site = load_site_decisions(Path(cfg.site_decisions))
+        de += [e for e in site if detect_language(e.text) != "en"]
+        en += [e for e in site if detect_language(e.text) == "en"]
+        used_de.append(f"site decisions ({cfg.site_decisions})")
+        used_en.append(f"site decisions ({cfg.site_decisions})")
+    return {"de": _corpus(de), "en": _corpus(en)}, {"de": used_de, "en": used_en}
+
+
+def _fold_ids(labels: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """Stratified fold assignment, deterministic for a seed."""
+    rng = np.random.default_rng(seed)
+    ids = np.empty(len(labels), dtype=int)
+    for cls in (0, 1):
+        members = np.flatnonzero(labels == cls)
+        rng.shuffle(members)
+        ids[members] = np.arange(len(members)) % folds
+    return ids
+
+
+def _lr(c: float, seed: int) -> Any:
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=seed)
+
+
+def _platt(decisions: np.ndarray, labels: np.ndarray, prior: float | None) -> tuple[float, float]:
+    """Fit p = sigmoid(a*d + b) on out-of-fold decisions (optionally re-weighted to a prior)."""
+    from sklearn.linear_model import LogisticRegression
+
+    weights = np.ones(len(labels))
+    if prior is not None:
+        pos = labels.mean()
+        weights = np.where(labels == 1, prior / pos, (1 - prior) / (1 - pos))
+    lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
+    lr.fit(decisions.reshape(-1, 1), labels, sample_weight=weights)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def _sparse_features(
+    word: NgramTfidf, char: NgramTfidf, norms: Sequence[str], langs: Sequence[str]
+) -> sparse.csr_matrix:
+    return sparse.hstack(
+        [word.transform(norms), char.transform(norms), lang_matrix(langs)], format="csr"
+    )
+
+
+def _with_embeddings(
+    x: sparse.csr_matrix, emb: dict[str, np.ndarray], rows: np.ndarray, hc: HeadConfig
+) -> sparse.csr_matrix:
+    blocks = [x] + [sparse.csr_matrix(emb[b][rows] * hc.emb_scale[b]) for b in hc.backends]
+    return sparse.hstack(blocks, format="csr")
+
+
+def fit_head(
+    name: str,
+    corpus: Corpus,
+    hc: HeadConfig,
+    *,
+    seed: int,
+    folds: int,
+    emb: dict[str, np.ndarray] | None,
+    progress: Callable[[str], None] = log.info,
+) -> tuple[Head, dict[str, Any]]:
+    """Cross-validate (for calibration and thresholds), then fit one head on all its data."""
+    norms = [normalize(t) for t in corpus.texts]
+    langs = [detect_language(t) for t in corpus.texts]
+    y = corpus.labels
+    real = np.ones(len(y), dtype=bool) if corpus.train_only is None else ~corpus.train_only
+    fold = np.full(len(y), -1)
+    fold[real] = _fold_ids(y[real], folds, seed)
+    oof_fast = np.zeros(len(y))
+    oof_full = np.zeros(len(y))
+    for k in range(folds):
+        tr, va = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+        tr_norms = [norms[i] for i in tr]
+        word = NgramTfidf("word", hc.word_min_df, hc.word_max_features).fit(tr_norms)
+        char = NgramTfidf("char", hc.char_min_df, hc.char_max_features).fit(tr_norms)
+        x_tr = _sparse_features(word, char, tr_norms, [langs[i] for i in tr])
+        x_va = _sparse_features(word, char, [norms[i] for i in va], [langs[i] for i in va])
+        oof_fast[va] = _lr(hc.c_fast, seed).fit(x_tr, y[tr]).decision_function(x_va)
+        if emb is not None:
+            clf = _lr(hc.c_full, seed).fit(_with_embeddings(x_tr, emb, tr, hc), y[tr])
+            oof_full[va] = clf.decision_function(_with_embeddings(x_va, emb, va, hc))
+        progress(f"[{name}] fold {k + 1}/{folds} done")
+
+    word = NgramTfidf("word", hc.word_min_df, hc.word_max_features).fit(norms)
+    char = NgramTfidf("char", hc.char_min_df, hc.char_max_features).fit(norms)
+    x_all = _sparse_features(word, char, norms, langs)
+    fast = _lr(hc.c_fast, seed).fit(x_all, y)
+    y_real = y[real]
+    platt_fast = _platt(oof_fast[real], y_real, hc.prior)
+    p_fast = 1 / (1 + np.exp(-(platt_fast[0] * oof_fast[real] + platt_fast[1])))
+    thresholds = {"fast": best_threshold(y_real, p_fast)}
+    report: dict[str, Any] = {
+        "n": int(real.sum()),
+        "positives": int(y_real.sum()),
+        "train_only_augmentation": int((~real).sum()),
+        "cv_fast": _cv_report(y_real, p_fast, thresholds["fast"]),
+    }
+    head = Head(
+        name=name,
+        word=word,
+        char=char,
+        fast_coef=fast.coef_[0].astype(np.float32),
+        fast_intercept=float(fast.intercept_[0]),
+        fast_platt=platt_fast,
+        thresholds=thresholds,
+    )
+    if emb is not None:
+        n_sparse = x_all.shape[1]
+        full = _lr(hc.c_full, seed).fit(_with_embeddings(x_all, emb, np.arange(len(y)), hc), y)
+        coef = full.coef_[0]
+        head.full_backends = list(hc.backends)
+        head.full_coef = coef[:n_sparse].astype(np.float32)
+        offset = n_sparse
+        for b in hc.backends:
+            dim = emb[b].shape[1]
+            head.full_emb_coef[b] = coef[offset : offset + dim].astype(np.float32)
+            head.full_emb_scale[b] = hc.emb_scale[b]
+            offset += dim
+        head.full_intercept = float(full.intercept_[0])
+        head.full_platt = _platt(oof_full[real], y_real, hc.prior)
+        p_full = 1 / (1 + np.exp(-(head.full_platt[0] * oof_full[real] + head.full_platt[1])))
+        thresholds["full"] = best_threshold(y_real, p_full)
+        report["cv_full"] = _cv_report(y_real, p_full, thresholds["full"])
+    return head, report
+
+
+def _cv_report(y: np.ndarray, probs: np.ndarray, threshold: float) -> dict[str, float]:
+    rep = classification_report(y, (probs >= threshold).astype(int))
+    return {
+        "threshold": round(threshold, 4),
+        "official": round(rep["official"] * 100, 2),
+        "macro_f1": round(rep["macro_f1"] * 100, 2),
+        "pr_auc": round(average_precision(y, probs) * 100, 2),
+    }
+
+
+def compute_embeddings(
+    texts: Sequence[str], backends: Sequence[str], progress: Callable[[str], None] = log.info
+) -> dict[str, np.ndarray] | None:
+    if not embeddings.available(backends):
+        progress(f"embedding backends {list(backends)} unavailable: fast path only")
+        return None
+    out = {}
+    for b in backends:
+        t0 = time.perf_counter()
+        out[b] = embeddings.embed(b, texts)
+        progress(f"embedded {len(texts)} texts with {b} in {time.perf_counter() - t0:.0f}s")
+    return out
+
+
+def train(cfg: TrainConfig, progress: Callable[[str], None] = log.info) -> dict[str, Any]:
+    """Train all heads and write the model directory. Returns the metadata written."""
+    start = time.perf_counter()
+    corpora, used = training_corpora(cfg)
+    heads: dict[str, Head] = {}
+    reports: dict[str, Any] = {}
+    for name, hc in (("de", cfg.de), ("en", cfg.en)):
+        corpus = corpora[name]
+        if hc.augment_identity:
+            extra = augmentation_sentences()
+            corpus = corpus.with_train_only(extra, 0, "identity-augmentation")
+            used[name].append(f"{len(extra)} generated neutral identity-group sentences (bias.py)")
+        progress(f"[{name}] {len(corpus.texts)} examples, {int(corpus.labels.sum())} positive")
+        emb = (
+            compute_embeddings(corpus.texts, hc.backends, progress) if cfg.use_embeddings else None
+        )
+        heads[name], reports[name] = fit_head(
+            name, corpus, hc, seed=cfg.seed, folds=cfg.folds, emb=emb, progress=progress
+        )
+    licences = sorted(
+        {data.LICENCES[s] for c in corpora.values() for s in set(c.sources) if s in data.LICENCES}
+    )
+    shippable = all(lic in data.SHIPPABLE_LICENCES for lic in licences) and not cfg.site_decisions
+    meta: dict[str, Any] = {
+        "name": "debatte-toxicity" + ("-nc" if cfg.include_noncommercial else ""),
+        "default_head": "de",
+        "training_data": used,
+        "licences": licences,
+        "shippable_open_source": shippable,
+        "config": {
+            "seed": cfg.seed,
+            "folds": cfg.folds,
+            "include_noncommercial": cfg.include_noncommercial,
+            "use_embeddings": cfg.use_embeddings,
+            "de": asdict(cfg.de),
+            "en": asdict(cfg.en),
+        },
+        "cross_validation": reports,
+    }
+    save_model(Path(cfg.out_dir), heads, meta)
+    progress(f"model written to {cfg.out_dir} in {time.perf_counter() - start:.0f}s")
+    return meta

@@ -1,0 +1,186 @@
+"""Fast unit tests: a tiny model trained in the test, no shipped model, no database."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from debatte.classifier import embeddings
+from debatte.classifier.features import NgramTfidf, char_ngrams, normalize, word_ngrams
+from debatte.classifier.language import detect_language
+from debatte.classifier.metrics import (
+    average_precision,
+    best_threshold,
+    classification_report,
+    precision_at_top,
+)
+from debatte.classifier.model import (
+    ClassifierModel,
+    Head,
+    classify_lines,
+    load_model,
+    save_model,
+)
+from debatte.classifier.train import _fold_ids, load_site_decisions
+
+
+def test_normalize_replaces_urls_mentions_and_repeats() -> None:
+    text = "@Hans Schau mal https://example.org/x SOOOOO gut|LBR|ja"
+    assert normalize(text) == "@user schau mal url sooo gut ja"
+
+
+def test_ngrams() -> None:
+    assert word_ngrams("du bist doof") == ["du", "bist", "doof", "du bist", "bist doof"]
+    assert " d" in char_ngrams("du") and "du " in char_ngrams("du")
+    assert word_ngrams("") == ["<empty>"]
+
+
+def test_vectorizer_rows_are_l2_normalised_and_deterministic() -> None:
+    docs = [normalize(t) for t in ["a b c", "a b", "b c d", "a a a"]]
+    v1 = NgramTfidf("word", min_df=1).fit(docs)
+    v2 = NgramTfidf("word", min_df=1).fit(list(reversed(docs)))
+    assert v1.vocab == v2.vocab
+    x = v1.transform(docs).toarray()
+    assert np.allclose(np.linalg.norm(x, axis=1), 1.0)
+    idx, val = v1.row("unknown words only")
+    assert len(idx) == 0 and len(val) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Das ist doch nicht dein Ernst, oder?", "de"),
+        ("Schöne Grüße aus Wien", "de"),
+        ("This is not what I expected from you", "en"),
+        ("you are so right lol", "en"),
+        ("12345 !!!", "other"),
+        ("", "other"),
+    ],
+)
+def test_detect_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_official_metric_matches_hand_computation() -> None:
+    y = [1, 1, 0, 0, 0, 0]
+    pred = [1, 0, 1, 0, 0, 0]
+    rep = classification_report(y, pred)
+    macro_p = (0.5 + 0.75) / 2
+    macro_r = (0.5 + 0.75) / 2
+    assert rep["official"] == pytest.approx(2 * macro_p * macro_r / (macro_p + macro_r))
+    assert rep["macro_f1"] == pytest.approx((0.5 + 0.75) / 2)
+
+
+def test_ranking_metrics() -> None:
+    y = [1, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    s = [0.9, 0.8, 0.7, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]
+    assert average_precision(y, s) == pytest.approx((1 + 2 / 3) / 2)
+    assert precision_at_top(y, s, 0.1) == 1.0
+    assert 0.0 < best_threshold(y, s) <= 0.9
+
+
+def test_fold_ids_stratified_and_seeded() -> None:
+    labels = np.array([0] * 10 + [1] * 5)
+    a = _fold_ids(labels, 5, seed=3)
+    assert (a == _fold_ids(labels, 5, seed=3)).all()
+    for k in range(5):
+        assert labels[a == k].sum() == 1
+
+
+def test_tiny_model_scores_and_explains(tiny_model: ClassifierModel) -> None:
+    bad = tiny_model.score("Du bist ein dummer Idiot", mode="fast")
+    ok = tiny_model.score("Danke für den Artikel, schöner Beitrag", mode="fast")
+    assert bad.score > ok.score
+    assert 0.0 <= ok.score <= 1.0 and 0.0 <= bad.score <= 1.0
+    assert bad.language == "de" and bad.model.endswith(":de:fast")
+    assert "idiot" in bad.reasons
+    en = tiny_model.score("you stupid moron", mode="fast")
+    assert en.language == "en" and en.model.endswith(":en:fast")
+    assert en.score > tiny_model.score("thanks, have a nice day", mode="fast").score
+
+
+def test_auto_mode_without_full_model_uses_fast_path(tiny_model: ClassifierModel) -> None:
+    assert tiny_model.score("Du Idiot").model.endswith(":fast")
+    with pytest.raises(RuntimeError):
+        tiny_model.score("Du Idiot", mode="full")
+
+
+def test_training_is_reproducible(
+    tmp_path: Path, make_heads: Callable[..., dict[str, Head]]
+) -> None:
+    save_model(tmp_path / "a", make_heads(), {"name": "tiny"})
+    save_model(tmp_path / "b", make_heads(), {"name": "tiny"})
+    for name in ("meta.json", "de.npz", "de.vocab.json.gz", "en.npz", "en.vocab.json.gz"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_model_files_load_without_pickle(tiny_model_dir: Path) -> None:
+    for npz in tiny_model_dir.glob("*.npz"):
+        with np.load(npz, allow_pickle=False) as z:
+            assert all(z[k].dtype != object for k in z.files)
+
+
+def test_full_path_with_embedding_backend_and_fallback(
+    tmp_path: Path,
+    fake_backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+    make_heads: Callable[..., dict[str, Head]],
+) -> None:
+    save_model(tmp_path / "full", make_heads(backends=(fake_backend,)), {"name": "tiny"})
+    model = load_model(tmp_path / "full")
+    full = model.score("Du bist ein Idiot")
+    assert full.model.endswith(":de:full")
+    assert full.score > model.score("Danke für den Artikel").score
+    # the backend disappears: auto mode falls back to the fast path
+    monkeypatch.setitem(embeddings._cache, fake_backend, None)
+    assert model.score("Du bist ein Idiot").model.endswith(":de:fast")
+    monkeypatch.setenv("DEBATTE_CLASSIFIER_FAST", "1")
+    assert model.score("Du bist ein Idiot").model.endswith(":de:fast")
+
+
+def test_classify_lines(tiny_model: ClassifierModel) -> None:
+    lines = [
+        json.dumps({"id": 7, "text": "Du bist ein Idiot"}),
+        "",
+        "not json",
+        json.dumps({"body": "no text field"}),
+        json.dumps({"text": "Danke für den Artikel"}),
+    ]
+    out = io.StringIO()
+    assert classify_lines(lines, out.write, mode="fast", model=tiny_model) == 4
+    recs = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert recs[0]["id"] == 7 and 0 <= recs[0]["score"] <= 1 and "idiot" in recs[0]["reasons"]
+    assert "error" in recs[1] and "error" in recs[2]
+    assert recs[3]["score"] < recs[0]["score"] and recs[3]["language"] == "de"
+
+
+def test_site_decisions_loader(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.jsonl"
+    path.write_text(
+        '{"text": "a", "label": 1}\n{"text": "b", "decision": "approve"}\n'
+        '{"text": "c", "decision": "reject"}\n',
+        encoding="utf-8",
+    )
+    assert [e.label for e in load_site_decisions(path)] == [1, 0, 1]
+
+
+def test_in_domain_cv_and_report_formatting() -> None:
+    from debatte.classifier.evaluate import format_results, in_domain_cv, metrics_for
+
+    texts = ["du idiot", "danke schön", "blöder idiot", "guter artikel"] * 5
+    labels = [1, 0, 1, 0] * 5
+    folds = [i % 5 for i in range(20)]
+    res = in_domain_cv(texts, labels, folds)
+    assert res["n"] == 20 and res["pr_auc"] > 0.9
+    results = {
+        "model": "tiny",
+        "meta_training_data": {},
+        "sets": {"germeval2018": {"fast": metrics_for(labels, [0.9, 0.1] * 10, 0.5)}},
+    }
+    text = format_results(results)
+    assert "76.77" in text and "germeval2018" in text and "100.00" in text
