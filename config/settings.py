@@ -201,6 +201,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("DEBATTE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("DEBATTE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Discussions embedded on the publisher's pages (another site) need cookies in the iframe:
+# SameSite=None, which browsers accept only with Secure, i.e. over HTTPS.
+if env_bool("DEBATTE_EMBED_COOKIES", False):
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("DEBATTE_HSTS_SECONDS", "0"))
 
 LOGGING = {

@@ -185,3 +185,9 @@ def test_every_change_bumps_discussion_version(article, reader, other_reader):
     article.refresh_from_db()
     versions.append(article.version)
     assert versions == sorted(set(versions))
+
+
+def test_reader_without_the_comment_entitlement_cannot_post(article, reader):
+    reader.may_comment = False
+    with pytest.raises(NotPermitted):
+        post_comment(article, author=reader, body="Hallo")

@@ -97,6 +97,8 @@ def post_comment(
     """
     if not author.is_active:
         raise NotPermitted(_("Your account cannot write comments."))
+    if not author.may_comment:
+        raise NotPermitted(_("Your access does not include writing comments."))
     if parent is not None and parent.article_id != article.pk:
         raise ActionError(_("That comment belongs to another article."), code="wrong_article")
     if parent is not None and parent.status != CommentStatus.PUBLISHED:

@@ -1,0 +1,188 @@
+"""Single sign-on: a publisher signs a short-lived JWT for its reader, Debatte trusts it.
+
+The token names the reader (`sub`, `name`, `email`, `badges`, `entitlements`), is addressed to
+the site (`aud` = the site's slug) and used once (`jti`, remembered until `exp`). The signature
+algorithm is pinned per site, so an RS256 site never accepts an HS256 token signed with its
+public key.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from debatte.accounts.models import Badge, User
+from debatte.articles.models import Site, SsoAlgorithm
+from debatte.core.exceptions import ActionError
+from debatte.embed.models import UsedSsoToken
+
+LEEWAY = timedelta(seconds=30)
+MAX_LIFETIME = timedelta(minutes=15)
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "aud", "jti"]
+NAME_LENGTH = 40
+_NAME_JUNK = re.compile(r"[^\w .\-]+")
+
+
+class SsoError(ActionError):
+    """A token Debatte does not accept; `code` says why, `message` tells the reader."""
+
+
+@dataclass(frozen=True)
+class SsoReader:
+    """The verified claims of one token."""
+
+    subject: str
+    name: str
+    email: str
+    jti: str
+    expires_at: datetime
+    badges: list[str] = field(default_factory=list)
+    may_comment: bool = True
+
+
+def verify_token(site: Site, token: str, *, now: datetime | None = None) -> SsoReader:
+    """Check signature, audience, times and claims; raise SsoError with a clear reason."""
+    key = _verification_key(site)
+    try:
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[site.sso_algorithm],
+            audience=site.slug,
+            leeway=LEEWAY,
+            options={"require": REQUIRED_CLAIMS},
+        )
+    except jwt.ExpiredSignatureError:
+        raise SsoError(_("The sign-in token has expired."), code="sso_expired") from None
+    except jwt.InvalidAudienceError:
+        raise SsoError(_("The sign-in token is for another site."), code="sso_wrong_site") from None
+    except jwt.MissingRequiredClaimError as error:
+        message = _("The sign-in token lacks the claim “%(claim)s”.") % {"claim": error.claim}
+        raise SsoError(message, code="sso_missing_claim") from None
+    except jwt.ImmatureSignatureError:
+        raise SsoError(_("The sign-in token is not valid yet."), code="sso_not_yet_valid") from None
+    except jwt.InvalidSignatureError:
+        raise SsoError(_("The sign-in token's signature is wrong."), code="sso_forged") from None
+    except jwt.InvalidTokenError:
+        raise SsoError(_("The sign-in token is not valid."), code="sso_invalid") from None
+    return _reader_from(claims, now or timezone.now())
+
+
+def _verification_key(site: Site) -> str:
+    hmac = site.sso_algorithm == SsoAlgorithm.HS256
+    key = site.sso_secret if hmac else site.sso_public_key
+    if not key.strip():
+        raise SsoError(_("This site does not sign its readers in."), code="sso_disabled")
+    return key
+
+
+def _reader_from(claims: dict[str, Any], now: datetime) -> SsoReader:
+    subject, jti = str(claims["sub"]).strip(), str(claims["jti"]).strip()
+    if not subject or len(subject) > 200 or not jti or len(jti) > 200:
+        raise SsoError(_("The sign-in token is not valid."), code="sso_invalid")
+    issued = datetime.fromtimestamp(int(claims["iat"]), tz=UTC)
+    expires = datetime.fromtimestamp(int(claims["exp"]), tz=UTC)
+    if expires - issued > MAX_LIFETIME + LEEWAY:
+        raise SsoError(_("The sign-in token lives too long."), code="sso_too_long")
+    badges = claims.get("badges") or []
+    if not isinstance(badges, list) or not all(isinstance(b, str) for b in badges):
+        raise SsoError(_("The sign-in token's badges are not a list."), code="sso_invalid")
+    return SsoReader(
+        subject=subject,
+        name=str(claims.get("name") or ""),
+        email=str(claims.get("email") or "").strip().lower(),
+        jti=jti,
+        expires_at=expires,
+        badges=[b.strip()[:40] for b in badges if b.strip()][:10],
+        may_comment=_may_comment(claims.get("entitlements")),
+    )
+
+
+def _may_comment(entitlements: object) -> bool:
+    """`["may_comment", ...]`, `{"may_comment": true}` or absent (everyone may comment)."""
+    if entitlements is None:
+        return True
+    if isinstance(entitlements, list):
+        return "may_comment" in entitlements
+    if isinstance(entitlements, dict):
+        return bool(entitlements.get("may_comment", False))
+    raise SsoError(_("The sign-in token's entitlements are not valid."), code="sso_invalid")
+
+
+def sign_in_with_token(site: Site, token: str) -> User:
+    """Verify `token`, refuse it if used before, create or update its reader."""
+    reader = verify_token(site, token)
+    with transaction.atomic():
+        _remember_token(site, reader)
+        return _update_reader(site, reader)
+
+
+def _remember_token(site: Site, reader: SsoReader) -> None:
+    UsedSsoToken.objects.filter(expires_at__lt=timezone.now() - LEEWAY).delete()
+    try:
+        with transaction.atomic():
+            UsedSsoToken.objects.create(site=site, jti=reader.jti, expires_at=reader.expires_at)
+    except IntegrityError:
+        raise SsoError(_("The sign-in token was used before."), code="sso_replayed") from None
+
+
+def _update_reader(site: Site, reader: SsoReader) -> User:
+    user = User.objects.filter(sso_site=site, sso_subject=reader.subject).first()
+    if user is None:
+        user = User(sso_site=site, sso_subject=reader.subject, email=None)
+        user.set_unusable_password()
+    wanted = clean_display_name(reader.name) or _default_name(site)
+    if user.pk is None or _base_name(user.display_name) != wanted:
+        user.display_name = unique_display_name(wanted, exclude_pk=user.pk)
+    # An address that belongs to another account is not taken over: accounts are never
+    # merged on the word of a publisher's token.
+    taken = User.objects.filter(email__iexact=reader.email).exclude(pk=user.pk).exists()
+    user.email = reader.email if reader.email and not taken else user.email
+    user.may_comment = reader.may_comment
+    user.save()
+    user.badges.set([_badge(label) for label in reader.badges])
+    return user
+
+
+def _default_name(site: Site) -> str:
+    with translation.override(site.language):
+        return _("Reader")
+
+
+def clean_display_name(name: str) -> str:
+    """A name the display-name rules accept: allowed characters, single spaces, 2–36 long."""
+    cleaned = " ".join(_NAME_JUNK.sub(" ", name).split())[: NAME_LENGTH - 4]
+    cleaned = cleaned.lstrip(" .-").rstrip(" -")
+    return cleaned if len(cleaned) >= 2 else ""
+
+
+def _base_name(display_name: str) -> str:
+    return re.sub(r" \d+$", "", display_name)
+
+
+def unique_display_name(wanted: str, *, exclude_pk: int | None = None) -> str:
+    """`wanted`, or `wanted 2`, `wanted 3` ...: display names are unique ignoring case."""
+    others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
+    taken = {
+        name.lower()
+        for name in others.filter(display_name__istartswith=wanted).values_list(
+            "display_name", flat=True
+        )
+    }
+    candidate, n = wanted, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{wanted} {n}"
+    return candidate
+
+
+def _badge(label: str) -> Badge:
+    slug = slugify(label)[:50] or "badge"
+    badge, _created = Badge.objects.get_or_create(slug=slug, defaults={"label": label})
+    return badge

@@ -1,0 +1,55 @@
+"""Fixtures for embedding: a publisher's site with allowed origins and a token factory."""
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import jwt
+import pytest
+from django.utils import timezone
+
+HOST = "https://www.example.org"
+SECRET = "a-shared-secret-of-the-publisher-0123456789"
+
+
+@pytest.fixture
+def embed_site(db: None) -> Any:
+    from debatte.articles.models import Site
+
+    return Site.objects.create(
+        name="Beispiel-Zeitung",
+        slug="beispiel",
+        allowed_origins=f"{HOST}\nhttps://m.example.org/\n",
+        sso_algorithm="HS256",
+        sso_secret=SECRET,
+        rate_limit_per_minute=0,
+    )
+
+
+def claims(site_slug: str = "beispiel", **overrides: Any) -> dict[str, Any]:
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "sub": "leser-4711",
+        "name": "Anna Abonnentin",
+        "email": "anna@example.org",
+        "badges": ["Abonnent"],
+        "entitlements": ["may_comment"],
+        "aud": site_slug,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=5)).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    values.update(overrides)
+    return {name: value for name, value in values.items() if value is not None}
+
+
+@pytest.fixture
+def make_token() -> Callable[..., str]:
+    """`make_token(sub=..., key=..., algorithm=...)`: a signed token, HS256 with SECRET by default;
+    a claim set to None is left out."""
+
+    def make(*, key: Any = SECRET, algorithm: str = "HS256", **overrides: Any) -> str:
+        return jwt.encode(claims(**overrides), key, algorithm=algorithm)
+
+    return make
