@@ -76,9 +76,11 @@
       render();
     }
 
+    // Inside a publisher's iframe the main site's pages must not open: reload the embed page.
+    var embedded = window.self !== window.top;
     button.addEventListener("click", function () {
       var label = fresh.length ? fresh[0] : null;
-      if (label) {
+      if (label && !embedded) {
         window.location.href = box.dataset.permalink.replace("LABEL", label.replace("#", ""));
       } else {
         window.location.reload();
