@@ -226,3 +226,14 @@ def test_edited_comment_passes_pipeline_again(article, reader, site):
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PENDING
     assert comment.revisions.get().body == "Harmlos"
+
+
+def test_held_comment_is_shown_to_its_author_only(client, held, article, reader, other_reader):
+    url = article.get_absolute_url()
+    client.force_login(reader)
+    own = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Bitte prüfen" in own and "wartet auf freigabe" in own.lower()
+    client.force_login(other_reader)
+    assert "Bitte prüfen" not in client.get(url).content.decode()
+    client.logout()
+    assert "Bitte prüfen" not in client.get(url).content.decode()
