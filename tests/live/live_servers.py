@@ -197,6 +197,25 @@ def installation(database: Installation) -> Iterator[Callable[..., Installation]
         each.stop()
 
 
+SITE = """
+import json
+from debatte.articles.models import Site
+Site.objects.create(**json.loads(%(fields)r))
+"""
+
+
+def create_site(installation: Installation, **fields: str | int | bool) -> None:
+    """A Site (an embedding publisher) in the installation's database, seeded like SETUP."""
+    subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), "shell", "-c", SITE % {"fields": json.dumps(fields)}],
+        cwd=ROOT,
+        env=installation.env,
+        check=True,
+        timeout=60,
+        capture_output=True,
+    )
+
+
 def channel_prefix() -> str:
     return f"debatte-test-{uuid.uuid4().hex[:12]}"
 

@@ -37,6 +37,8 @@ _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pipeline")
 
 
 def _run_phase(phase: ModuleType, context: PipelineContext) -> Outcome | None:
+    if hasattr(phase, "prepare"):
+        phase.prepare()  # one-time set-up (loading a model) is not part of the phase's time
     timeout = phase.timeout(context) if hasattr(phase, "timeout") else None
     if timeout is None:
         return phase.check(context)  # type: ignore[no-any-return]

@@ -6,6 +6,17 @@ from debatte.moderation.scoring import get_scorer
 NAME = "classifier"
 
 
+_ready: set[object] = set()
+
+
+def prepare() -> None:
+    """Load the model once per process, outside the timed scoring of a comment."""
+    scorer = get_scorer()
+    if scorer is not None and scorer not in _ready:
+        scorer("")
+        _ready.add(scorer)
+
+
 def timeout(context: PipelineContext) -> float | None:
     if get_scorer() is None:
         return None
