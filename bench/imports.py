@@ -47,8 +47,12 @@ from debatte.importers.runner import run_import
 started, cpu = time.perf_counter(), time.process_time()
 report = run_import(Path(sys.argv[1]), show_progress=False)
 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+# VmHWM: this process image's peak RSS. (wait4's ru_maxrss would count the parent's pages,
+# which the child shares between fork and exec.)
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
 print(json.dumps({"comments": report.comments_added, "articles": report.articles_created,
-                  "seconds": elapsed, "cpu": cpu, "problems": len(report.problems)}))
+                  "seconds": elapsed, "cpu": cpu, "problems": len(report.problems),
+                  "peak_kib": peak}))
 """
 
 
@@ -118,7 +122,8 @@ def measure(path: Path, workdir: Path) -> tuple[dict[str, float], int]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise RuntimeError(f"import child failed with {child.returncode}")
-    return json.loads(output.decode().strip().splitlines()[-1]), usage.ru_maxrss  # KiB on Linux
+    result = json.loads(output.decode().strip().splitlines()[-1])
+    return result, int(result.get("peak_kib", usage.ru_maxrss))  # KiB
 
 
 def run(row: Callable[..., None], remaining: Callable[[], float]) -> None:
