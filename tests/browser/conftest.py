@@ -36,6 +36,8 @@ class Chromium:
     def get(self) -> Any:
         if self.browser is None:
             if not os.path.exists(CHROMIUM):
+                if os.environ.get("DEBATTE_REQUIRE_SERVICES") == "1":
+                    pytest.fail(f"Chromium is required in CI but missing at {CHROMIUM}")
                 pytest.skip(f"Chromium is not installed at {CHROMIUM}")
             from playwright.sync_api import sync_playwright
 

@@ -22,6 +22,8 @@ def in_own_thread(scenario: Callable[[Any], None]) -> None:
     of tests/browser leaves in the main thread when it ran just before; a fresh thread has none.
     """
     if not os.path.exists(CHROMIUM):
+        if os.environ.get("DEBATTE_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"Chromium is required in CI but missing at {CHROMIUM}")
         pytest.skip(f"Chromium is not installed at {CHROMIUM}")
     failures: list[BaseException] = []
 

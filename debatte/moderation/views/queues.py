@@ -310,6 +310,7 @@ class DecisionMixin(ModeratorMixin):
         return self.answer(request, comment, ok=True, message=message, fallback=fallback)
 
     def act(self, comment: Comment, form: Any) -> str:
+        """Carry out the decision; each concrete view says which (abstract here)."""
         raise NotImplementedError
 
     def answer(
