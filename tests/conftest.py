@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The `publisher` fixture (the publisher's pages for embed tests) lives in its own module.
+pytest_plugins = ["publisher_pages"]
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_PAGE = SHARED / "seed" / "000_ecba84f1b02c7743.txt"
 

@@ -7,16 +7,15 @@ pytest-django's live_server (WSGI) cannot stream server-sent events, hence uvico
 server with the in-process broker, so the test needs no Redis.
 """
 
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import Any
 
 import jwt
 import pytest
 from live_servers import Installation, create_site
+from publisher_pages import PublisherPages
 from test_live_browser import in_own_thread
 
 pytestmark = pytest.mark.browser
@@ -29,44 +28,6 @@ LIVE_BOX_OPEN = (
     "() => { const box = document.getElementById('live-updates');"
     " return box && box.debatteLive && box.debatteLive.readyState === 1; }"
 )
-
-
-class PublisherPages:
-    """A plain static web server on its own 127.0.0.1 port: the publisher's CMS."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, str] = {}
-        pages = self.pages
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                body = pages.get(self.path.split("?")[0])
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write((body or "not found").encode())
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def publisher() -> Iterator[PublisherPages]:
-    pages = PublisherPages()
-    yield pages
-    pages.stop()
 
 
 def sso_token(sub: str, name: str) -> str:
