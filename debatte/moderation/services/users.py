@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
@@ -34,28 +35,55 @@ def _state(user: User) -> str:
     return "premoderated" if user.always_premoderate else "active"
 
 
+def _log_restriction(
+    verb: str,
+    *,
+    user: User,
+    moderator: User,
+    comment: Comment | None,
+    site_id: int | None,
+    reason: str,
+    before: str,
+    text: Callable[[], str],
+    details: dict[str, object] | None = None,
+) -> None:
+    """The audit entry and the statement of reasons that every restriction writes."""
+    record(
+        verb,
+        actor=moderator,
+        user=user,
+        comment=comment,
+        reason=reason,
+        before=before,
+        after=_state(user),
+        details=details,
+    )
+    issue_statement(
+        user=user,
+        decision=verb,
+        decision_text=text,
+        ground=reason,
+        moderator=moderator,
+        comment=comment,
+        site_id=site_id,
+    )
+
+
 def warn_user(user: User, *, moderator: User, reason: str, comment: Comment | None = None) -> User:
     site_id = _check(moderator, user, comment)
     with transaction.atomic():
+        before = _state(user)
         User.objects.filter(pk=user.pk).update(warning_count=user.warning_count + 1)
         user.warning_count += 1
-        record(
+        _log_restriction(
             "user.warn",
-            actor=moderator,
             user=user,
-            comment=comment,
-            reason=reason,
-            before=_state(user),
-            after=_state(user),
-        )
-        issue_statement(
-            user=user,
-            decision="user.warn",
-            decision_text=lambda: _("You were warned."),
-            ground=reason,
             moderator=moderator,
             comment=comment,
             site_id=site_id,
+            reason=reason,
+            before=before,
+            text=lambda: _("You were warned."),
         )
     return user
 
@@ -71,25 +99,17 @@ def suspend_user(
         user.suspended_until = timezone.now() + timedelta(days=days)
         user.save(update_fields=["suspended_until"])
         send_event("user.suspended", user=user, comment=comment, days=days, site_id=site_id)
-        record(
-            "user.suspend",
-            actor=moderator,
-            user=user,
-            comment=comment,
-            reason=reason,
-            before=before,
-            after=_state(user),
-            details={"days": days},
-        )
         until = formats.date_format(timezone.localtime(user.suspended_until), "DATETIME_FORMAT")
-        issue_statement(
+        _log_restriction(
+            "user.suspend",
             user=user,
-            decision="user.suspend",
-            decision_text=lambda: _("You cannot comment until %(until)s.") % {"until": until},
-            ground=reason,
             moderator=moderator,
             comment=comment,
             site_id=site_id,
+            reason=reason,
+            before=before,
+            text=lambda: _("You cannot comment until %(until)s.") % {"until": until},
+            details={"days": days},
         )
     return user
 
@@ -101,23 +121,15 @@ def ban_user(user: User, *, moderator: User, reason: str, comment: Comment | Non
         user.banned_at = timezone.now()
         user.save(update_fields=["banned_at"])
         send_event("user.banned", user=user, comment=comment, site_id=site_id)
-        record(
+        _log_restriction(
             "user.ban",
-            actor=moderator,
             user=user,
-            comment=comment,
-            reason=reason,
-            before=before,
-            after="banned",
-        )
-        issue_statement(
-            user=user,
-            decision="user.ban",
-            decision_text=lambda: _("Your account can no longer write comments."),
-            ground=reason,
             moderator=moderator,
             comment=comment,
             site_id=site_id,
+            reason=reason,
+            before=before,
+            text=lambda: _("Your account can no longer write comments."),
         )
     return user
 
@@ -155,25 +167,25 @@ def set_premoderation(
         before = _state(user)
         user.always_premoderate = enabled
         user.save(update_fields=["always_premoderate"])
-        record(
-            "user.premoderate" if enabled else "user.unpremoderate",
-            actor=moderator,
-            user=user,
-            comment=comment,
-            reason=reason,
-            before=before,
-            after=_state(user),
-        )
         if enabled:
-            issue_statement(
+            _log_restriction(
+                "user.premoderate",
                 user=user,
-                decision="user.premoderate",
-                decision_text=lambda: _(
-                    "Your comments are checked by a moderator before they appear."
-                ),
-                ground=reason,
                 moderator=moderator,
                 comment=comment,
                 site_id=site_id,
+                reason=reason,
+                before=before,
+                text=lambda: _("Your comments are checked by a moderator before they appear."),
+            )
+        else:
+            record(
+                "user.unpremoderate",
+                actor=moderator,
+                user=user,
+                comment=comment,
+                reason=reason,
+                before=before,
+                after=_state(user),
             )
     return user
