@@ -235,4 +235,6 @@ DEBATTE: dict[str, Any] = {
     "SCORER_TIMEOUT": float(os.environ.get("DEBATTE_SCORER_TIMEOUT", "0.5")),
     # Absolute links in e-mails (the public address of this installation).
     "BASE_URL": os.environ.get("DEBATTE_BASE_URL", "http://127.0.0.1:8000"),
+    # Webhooks go to public addresses only; 1 allows internal ones too (an intranet publisher).
+    "WEBHOOK_ALLOW_PRIVATE": env_bool("DEBATTE_WEBHOOK_ALLOW_PRIVATE", False),
 }

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from debatte.notifications.targets import validate_webhook_url
+
 WEBHOOK_EVENTS = [
     "comment.created",
     "comment.published",
@@ -17,7 +19,7 @@ class Webhook(models.Model):
     """A URL of the publisher's that receives signed events of one site."""
 
     site = models.ForeignKey("articles.Site", on_delete=models.CASCADE, related_name="webhooks")
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(_("URL"), max_length=500, validators=[validate_webhook_url])
     events = models.JSONField(_("events"), default=list, help_text=", ".join(WEBHOOK_EVENTS))
     secret = models.CharField(_("signing secret"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
@@ -35,6 +37,7 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     DELIVERED = "delivered", _("delivered")
     FAILED = "failed", _("failed")
+    REFUSED = "refused", _("refused")  # not sent: the URL's host is internal (targets.py)
 
 
 class WebhookDelivery(models.Model):

@@ -3,9 +3,11 @@
 Flow: a discussion event (sent after commit, see debatte/discussions/events.py) → `on_event`
 finds the site's active webhooks subscribed to it → one `WebhookDelivery` row each, with the
 payload frozen at that moment → `deliver_webhook` (tasks_webhooks.py) runs in the background
-worker, POSTs the JSON, signed (signing.py), and on failure retries with exponential backoff up
-to WEBHOOK_MAX_ATTEMPTS; every attempt is logged on the row, which site admins read in the
-Django admin (admin.py), where they can also redeliver.
+worker, checks that the URL's host still resolves to public addresses only (targets.py; if not,
+the delivery is `refused`, not sent and not retried), POSTs the JSON, signed (signing.py), to
+exactly the checked addresses, and on failure retries with exponential backoff up to
+WEBHOOK_MAX_ATTEMPTS; every attempt is logged on the row, which site admins read in the Django
+admin (admin.py), where they can also redeliver.
 """
 
 import json
@@ -21,6 +23,7 @@ from django.utils import timezone
 
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.signing import SIGNATURE_HEADER, sign
+from debatte.notifications.targets import TargetRefused, pinned_handlers, resolve_target
 
 logger = logging.getLogger(__name__)
 
@@ -153,9 +156,6 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # a redirect is an answer like any other non-2xx: the delivery failed
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def request_body(delivery: WebhookDelivery) -> bytes:
     envelope = {
         "id": delivery.pk,
@@ -167,9 +167,11 @@ def request_body(delivery: WebhookDelivery) -> bytes:
 
 
 def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
-    """POST the delivery once; (status code or None, error text or "")."""
+    """POST the delivery once; (status code or None, error text or "").
+
+    Raises TargetRefused, before anything is sent, when the URL may not receive webhooks (now)."""
     body = request_body(delivery)
-    request = urllib.request.Request(  # noqa: S310 - http(s) URLs only (URLField)
+    request = urllib.request.Request(  # noqa: S310 - http(s) URLs only (targets.py)
         delivery.webhook.url,
         data=body,
         method="POST",
@@ -182,7 +184,9 @@ def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         },
     )
     try:
-        with _opener.open(request, timeout=option("WEBHOOK_TIMEOUT_SECONDS")) as response:
+        target = resolve_target(delivery.webhook.url)
+        opener = urllib.request.build_opener(_NoRedirects, *pinned_handlers(target))
+        with opener.open(request, timeout=option("WEBHOOK_TIMEOUT_SECONDS")) as response:
             return response.status, ""
     except urllib.error.HTTPError as error:
         detail = error.read(300).decode(errors="replace")
@@ -202,7 +206,11 @@ def backoff(attempts: int) -> timedelta:
 
 def attempt_delivery(delivery: WebhookDelivery) -> bool:
     """Try once and record the outcome; returns True when a retry should be scheduled."""
-    code, error = post(delivery)
+    try:
+        code, error = post(delivery)
+    except TargetRefused as refusal:
+        refuse_delivery(delivery, reason=str(refusal))
+        return False
     now = timezone.now()
     delivery.attempts += 1
     delivery.last_status_code = code
@@ -226,6 +234,17 @@ def attempt_delivery(delivery: WebhookDelivery) -> bool:
         ]
     )
     return delivery.status == DeliveryStatus.PENDING
+
+
+def refuse_delivery(delivery: WebhookDelivery, *, reason: str) -> None:
+    """Record that the delivery was not sent because its URL may not receive webhooks."""
+    logger.warning("webhooks: delivery %s to %s refused: %s", delivery.pk, delivery.webhook, reason)
+    delivery.attempts += 1
+    delivery.status, delivery.last_status_code = DeliveryStatus.REFUSED, None
+    delivery.next_attempt_at, delivery.last_error = None, reason
+    delivery.save(
+        update_fields=["attempts", "status", "last_status_code", "next_attempt_at", "last_error"]
+    )
 
 
 def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:

@@ -1,4 +1,7 @@
-"""Webhooks: deliveries to a real HTTP server on 127.0.0.1, signed, retried, logged."""
+"""Webhooks: deliveries to a real HTTP server on 127.0.0.1, signed, retried, logged.
+
+The receiver is a loopback address, which webhooks refuse by default (test_webhook_targets.py);
+this module allows internal addresses, as an operator would with DEBATTE_WEBHOOK_ALLOW_PRIVATE=1."""
 
 import json
 import threading
@@ -20,6 +23,11 @@ from debatte.notifications.webhooks import backoff, redeliver
 pytestmark = pytest.mark.django_db
 
 SECRET = "geheimnis-der-redaktion"
+
+
+@pytest.fixture(autouse=True)
+def allow_private_targets(settings: Any) -> None:
+    settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_ALLOW_PRIVATE": True}
 
 
 class Receiver:
