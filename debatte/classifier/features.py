@@ -32,6 +32,25 @@ def normalize(text: str) -> str:
     return text
 
 
+LEADING_MENTIONS_RE = re.compile(r"^(?:\s*(?:RT\s+)?@\w+[:,]?)+\s*")
+BLANKS_RE = re.compile(r"[ \t]+")
+
+
+def embedding_text(text: str) -> str:
+    """The text the sentence encoders see: the words of the comment, not whom it answers.
+
+    Leading @mentions (the addressees of a reply) are dropped and the others become
+    ``@user``; URLs are removed. Names and links say who talks to whom, not how: left in,
+    they dominate short comments' embeddings and tie the model to the training authors.
+    """
+    text = text.replace("|LBR|", "\n")
+    stripped = LEADING_MENTIONS_RE.sub("", text)
+    stripped = MENTION_RE.sub("@user", stripped)
+    stripped = URL_RE.sub("", stripped)
+    stripped = BLANKS_RE.sub(" ", stripped).strip()
+    return stripped or text.strip()
+
+
 def word_tokens(norm: str) -> list[str]:
     return WORD_RE.findall(norm)
 

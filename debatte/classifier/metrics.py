@@ -75,10 +75,17 @@ def expected_calibration_error(
     return float(ece)
 
 
-def best_threshold(y_true: npt.ArrayLike, probs: npt.ArrayLike) -> float:
-    """The probability threshold maximising the official metric (used on training OOF only)."""
+def best_threshold(y_true: npt.ArrayLike, probs: npt.ArrayLike, window: float = 0.05) -> float:
+    """The probability threshold maximising the official metric (used on training OOF only).
+
+    The metric is averaged over the thresholds within ``window`` of each candidate first: the
+    raw curve is jagged, and its single highest spike is a fragile choice for new data.
+    """
     y = np.asarray(y_true, dtype=int)
     p = np.asarray(probs, dtype=float)
     candidates = np.unique(np.quantile(p, np.linspace(0.2, 0.95, 151)))
-    values = [classification_report(y, (p >= t).astype(int))["official"] for t in candidates]
-    return float(candidates[int(np.argmax(values))])
+    values = np.array(
+        [classification_report(y, (p >= t).astype(int))["official"] for t in candidates]
+    )
+    smoothed = [values[np.abs(candidates - t) <= window].mean() for t in candidates]
+    return float(candidates[int(np.argmax(smoothed))])

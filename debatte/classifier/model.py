@@ -5,12 +5,14 @@ The model directory holds plain data only (no pickles):
 * ``meta.json``: format version, heads, training data and licences, thresholds, figures;
 * ``<head>.vocab.json.gz``: the word and character n-gram vocabularies of one language head;
 * ``<head>.npz`` (read with ``allow_pickle=False``): IDF weights, linear coefficients,
-  Platt calibration of the fast path and, optionally, of the full path with embeddings.
+  Platt calibration of the fast path and, optionally, the full path's kernel machine.
 
 Each language head (``de``, ``en``) has a *fast* path (TF-IDF word + char n-grams, logistic
-regression, well under 1 ms) and an optional *full* path that adds sentence embeddings from
-:mod:`debatte.classifier.embeddings`. The full path is used only when its backends load;
-otherwise the fast path scores.
+regression, well under 1 ms) and an optional *full* path: a support vector machine with an RBF
+kernel over sentence embeddings from :mod:`debatte.classifier.embeddings`, stacked with the
+fast path's decision by a logistic regression fitted on out-of-fold decisions (which also
+calibrates it). The full path is used only when its backends load; otherwise the fast path
+scores.
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ from typing import Any
 import numpy as np
 
 from . import embeddings
-from .features import LANG_FEATURES, NgramTfidf, normalize, word_tokens
+from .features import LANG_FEATURES, NgramTfidf, embedding_text, normalize, word_tokens
 from .language import detect_language
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_REASONS = 5
 REASONS_FROM = 0.25  # below this score no reasons are given
@@ -62,6 +64,42 @@ def sigmoid(x: np.ndarray | float) -> np.ndarray:
 
 
 @dataclass
+class KernelPath:
+    """The full path: an RBF-kernel SVM over scaled sentence embeddings, stacked with the
+    fast path's decision by ``p = sigmoid(a_fast * fast + a_svm * svm + b)``."""
+
+    backends: list[str]
+    scale: dict[str, float]  # per backend, applied before concatenation
+    vectors: np.ndarray  # support vectors (n_sv, sum of backend dims)
+    dual: np.ndarray  # dual coefficients (n_sv,)
+    gamma: float
+    intercept: float
+    stack: tuple[float, float, float]  # a_fast, a_svm, b
+    _sq_norms: np.ndarray | None = field(default=None, repr=False)
+
+    def features(self, emb: dict[str, np.ndarray]) -> np.ndarray:
+        return np.hstack(
+            [emb[b].astype(np.float32) * np.float32(self.scale[b]) for b in self.backends]
+        )
+
+    def svm_decisions(self, emb: dict[str, np.ndarray]) -> np.ndarray:
+        x = self.features(emb)
+        if self._sq_norms is None:
+            self._sq_norms = np.einsum("ij,ij->i", self.vectors, self.vectors)
+        sq = (
+            np.einsum("ij,ij->i", x, x)[:, None]
+            + self._sq_norms[None, :]
+            - 2.0 * (x @ self.vectors.T)
+        )
+        kernel = np.exp(-self.gamma * np.maximum(sq, 0.0))
+        return (kernel @ self.dual).astype(np.float64) + self.intercept
+
+    def probabilities(self, fast: np.ndarray, emb: dict[str, np.ndarray]) -> np.ndarray:
+        a_fast, a_svm, b = self.stack
+        return sigmoid(a_fast * np.asarray(fast) + a_svm * self.svm_decisions(emb) + b)
+
+
+@dataclass
 class Head:
     """One language head: vectorisers, fast linear model and optional full model."""
 
@@ -71,13 +109,12 @@ class Head:
     fast_coef: np.ndarray  # word + char + language columns
     fast_intercept: float
     fast_platt: tuple[float, float]  # p = sigmoid(a * decision + b)
-    full_backends: list[str] = field(default_factory=list)
-    full_coef: np.ndarray | None = None  # word + char + language columns
-    full_emb_coef: dict[str, np.ndarray] = field(default_factory=dict)
-    full_emb_scale: dict[str, float] = field(default_factory=dict)
-    full_intercept: float = 0.0
-    full_platt: tuple[float, float] = (1.0, 0.0)
     thresholds: dict[str, float] = field(default_factory=dict)
+    full: KernelPath | None = None
+
+    @property
+    def full_backends(self) -> list[str]:
+        return list(self.full.backends) if self.full else []
 
     @property
     def n_word(self) -> int:
@@ -105,33 +142,23 @@ class Head:
         a, b = self.fast_platt
         return sigmoid(a * np.asarray(decision) + b)
 
-    def full_decisions(
+    def full_probabilities(
         self, norms: Sequence[str], langs: Sequence[str], emb: dict[str, np.ndarray]
     ) -> np.ndarray:
-        if self.full_coef is None:
+        """Calibrated probabilities of the full path (fast decision + kernel machine)."""
+        if self.full is None:
             raise RuntimeError(f"head {self.name!r} has no full model")
-        out = np.empty(len(norms), dtype=np.float64)
-        for i, (norm, lang) in enumerate(zip(norms, langs, strict=True)):
-            idx, val = self.sparse_row(norm, lang)
-            out[i] = float(val @ self.full_coef[idx]) + self.full_intercept
-        for name in self.full_backends:
-            out += (emb[name] * self.full_emb_scale[name]) @ self.full_emb_coef[name]
-        return out
-
-    def full_probability(self, decision: np.ndarray | float) -> np.ndarray:
-        a, b = self.full_platt
-        return sigmoid(a * np.asarray(decision) + b)
+        fast = np.array([self.fast_decision(n, lang) for n, lang in zip(norms, langs, strict=True)])
+        return self.full.probabilities(fast, emb)
 
     # -- explanation -----------------------------------------------------------------------
-    def reasons(
-        self, norm: str, lang: str, limit: int = MAX_REASONS, *, full: bool = False
-    ) -> list[str]:
+    def reasons(self, norm: str, lang: str, limit: int = MAX_REASONS) -> list[str]:
         """Words of the comment whose n-grams pushed the linear score up the most.
 
-        ``full`` explains with the n-gram part of the full model (the embeddings' share of
-        the score has no words to show), otherwise with the fast linear model.
+        Both paths explain with the linear n-gram model: the embeddings' share of the full
+        score has no words to show.
         """
-        coef = self.full_coef if full and self.full_coef is not None else self.fast_coef
+        coef = self.fast_coef
         pieces = norm.split()
         if not pieces:
             return []
@@ -205,7 +232,7 @@ class ClassifierModel:
         return self.heads.get(lang) or self.heads[str(self.meta.get("default_head", "de"))]
 
     def full_available(self, head: Head) -> bool:
-        if head.full_coef is None or os.environ.get("DEBATTE_CLASSIFIER_FAST") == "1":
+        if head.full is None or os.environ.get("DEBATTE_CLASSIFIER_FAST") == "1":
             return False
         return embeddings.available(head.full_backends)
 
@@ -229,10 +256,11 @@ class ClassifierModel:
             if mode == "full" and not use_full:
                 raise RuntimeError(f"full model for head {head_name!r} is not available")
             if use_full:
-                sub_texts = [texts[i] for i in rows]
+                sub_texts = [embedding_text(texts[i]) for i in rows]
                 emb = {b: embeddings.embed(b, sub_texts) for b in head.full_backends}
-                dec = head.full_decisions([norms[i] for i in rows], [langs[i] for i in rows], emb)
-                probs = head.full_probability(dec)
+                probs = head.full_probabilities(
+                    [norms[i] for i in rows], [langs[i] for i in rows], emb
+                )
                 label = f"{self.name}:{head_name}:full"
             else:
                 dec = np.array([head.fast_decision(norms[i], langs[i]) for i in rows])
@@ -241,9 +269,7 @@ class ClassifierModel:
             for k, i in enumerate(rows):
                 results[i] = Score(
                     score=float(probs[k]),
-                    reasons=head.reasons(norms[i], langs[i], full=use_full)
-                    if probs[k] >= REASONS_FROM
-                    else [],
+                    reasons=head.reasons(norms[i], langs[i]) if probs[k] >= REASONS_FROM else [],
                     language=langs[i],
                     model=label,
                 )
@@ -281,16 +307,22 @@ def save_model(model_dir: Path, heads: dict[str, Head], meta: dict[str, Any]) ->
             "fast_intercept": np.array([head.fast_intercept], dtype=np.float64),
             "fast_platt": np.array(head.fast_platt, dtype=np.float64),
         }
-        if head.full_coef is not None:
-            arrays["full_coef"] = head.full_coef.astype(np.float32)
-            arrays["full_intercept"] = np.array([head.full_intercept], dtype=np.float64)
-            arrays["full_platt"] = np.array(head.full_platt, dtype=np.float64)
-            for b in head.full_backends:
-                arrays[f"emb_{b}_coef"] = head.full_emb_coef[b].astype(np.float32)
-                arrays[f"emb_{b}_scale"] = np.array([head.full_emb_scale[b]], dtype=np.float64)
+        if head.full is not None:
+            # int8 per row (with its scale) quarters the file; decisions move by ~1e-3
+            vectors = head.full.vectors.astype(np.float32)
+            scale = np.abs(vectors).max(axis=1, initial=1e-12) / 127.0
+            arrays["svm_vectors_int8"] = np.round(vectors / scale[:, None]).astype(np.int8)
+            arrays["svm_vectors_scale"] = scale.astype(np.float32)
+            arrays["svm_dual"] = head.full.dual.astype(np.float32)
+            arrays["svm_gamma_intercept"] = np.array(
+                [head.full.gamma, head.full.intercept], dtype=np.float64
+            )
+            arrays["stack"] = np.array(head.full.stack, dtype=np.float64)
         np.savez_compressed(model_dir / f"{name}.npz", **arrays)  # type: ignore[arg-type]
         meta.setdefault("head_info", {})[name] = {
             "full_backends": head.full_backends,
+            "embedding_scale": head.full.scale if head.full else {},
+            "support_vectors": int(len(head.full.dual)) if head.full else 0,
             "thresholds": head.thresholds,
             "n_word": head.n_word,
             "n_char": head.n_char,
@@ -333,13 +365,19 @@ def load_model(model_dir: str | os.PathLike[str] | None = None) -> ClassifierMod
             fast_platt=(float(arr["fast_platt"][0]), float(arr["fast_platt"][1])),
             thresholds={k: float(v) for k, v in info.get("thresholds", {}).items()},
         )
-        if "full_coef" in arr:
-            head.full_backends = list(info["full_backends"])
-            head.full_coef = arr["full_coef"]
-            head.full_intercept = float(arr["full_intercept"][0])
-            head.full_platt = (float(arr["full_platt"][0]), float(arr["full_platt"][1]))
-            head.full_emb_coef = {b: arr[f"emb_{b}_coef"] for b in head.full_backends}
-            head.full_emb_scale = {b: float(arr[f"emb_{b}_scale"][0]) for b in head.full_backends}
+        if "svm_vectors_int8" in arr:
+            gamma, intercept = (float(v) for v in arr["svm_gamma_intercept"])
+            a_fast, a_svm, b = (float(v) for v in arr["stack"])
+            head.full = KernelPath(
+                backends=list(info["full_backends"]),
+                scale={k: float(v) for k, v in info["embedding_scale"].items()},
+                vectors=arr["svm_vectors_int8"].astype(np.float32)
+                * arr["svm_vectors_scale"][:, None],
+                dual=arr["svm_dual"].astype(np.float32),
+                gamma=gamma,
+                intercept=intercept,
+                stack=(a_fast, a_svm, b),
+            )
         heads[name] = head
     return ClassifierModel(heads, meta, path)
 

@@ -24,10 +24,10 @@ from scipy import sparse
 
 from . import data, embeddings
 from .bias import augmentation_sentences
-from .features import NgramTfidf, lang_matrix, normalize
+from .features import NgramTfidf, embedding_text, lang_matrix, normalize
 from .language import detect_language
 from .metrics import average_precision, best_threshold, classification_report
-from .model import DEFAULT_MODEL_DIR, Head, save_model
+from .model import DEFAULT_MODEL_DIR, Head, KernelPath, save_model
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,13 @@ class HeadConfig:
     word_max_features: int = 60_000
     char_max_features: int = 120_000
     c_fast: float = 3.0
-    c_full: float = 3.0
     backends: tuple[str, ...] = ("use", "e5")
     emb_scale: dict[str, float] = field(default_factory=lambda: {"use": 0.7, "e5": 2.0})
+    svm_c: float = 2.0
+    # RBF width relative to scikit-learn's "scale" (1 / (n_features * variance))
+    svm_gamma_factor: float = 6.0
+    # the kernel machine trains on at most this many rows (its cost grows with their square)
+    svm_max_rows: int = 8_000
     prior: float | None = None  # re-weight the Platt fit to this positive rate
     augment_identity: bool = False  # add neutral identity-group sentences (see bias.py)
 
@@ -58,7 +62,13 @@ class TrainConfig:
     de: HeadConfig = field(default_factory=lambda: HeadConfig(augment_identity=True))
     en: HeadConfig = field(
         default_factory=lambda: HeadConfig(
-            word_max_features=30_000, char_max_features=60_000, backends=("use",), prior=0.34
+            word_max_features=30_000,
+            char_max_features=60_000,
+            backends=("use",),
+            emb_scale={"use": 1.0},
+            svm_max_rows=6_000,
+            svm_gamma_factor=1.0,
+            prior=0.34,
         )
     )
 
@@ -150,8 +160,12 @@ def _lr(c: float, seed: int) -> Any:
     return LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=seed)
 
 
-def _platt(decisions: np.ndarray, labels: np.ndarray, prior: float | None) -> tuple[float, float]:
-    """Fit p = sigmoid(a*d + b) on out-of-fold decisions (optionally re-weighted to a prior)."""
+def _stack(
+    decisions: np.ndarray, labels: np.ndarray, prior: float | None
+) -> tuple[np.ndarray, float]:
+    """Logistic regression on out-of-fold decisions (one column per model): Platt scaling
+    for one column, stacking plus calibration for several. Optionally re-weighted to a
+    positive rate ``prior``."""
     from sklearn.linear_model import LogisticRegression
 
     weights = np.ones(len(labels))
@@ -159,8 +173,13 @@ def _platt(decisions: np.ndarray, labels: np.ndarray, prior: float | None) -> tu
         pos = labels.mean()
         weights = np.where(labels == 1, prior / pos, (1 - prior) / (1 - pos))
     lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
-    lr.fit(decisions.reshape(-1, 1), labels, sample_weight=weights)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+    lr.fit(decisions.reshape(len(labels), -1), labels, sample_weight=weights)
+    return lr.coef_[0].astype(float), float(lr.intercept_[0])
+
+
+def _platt(decisions: np.ndarray, labels: np.ndarray, prior: float | None) -> tuple[float, float]:
+    coef, intercept = _stack(decisions, labels, prior)
+    return float(coef[0]), intercept
 
 
 def _sparse_features(
@@ -171,11 +190,26 @@ def _sparse_features(
     )
 
 
-def _with_embeddings(
-    x: sparse.csr_matrix, emb: dict[str, np.ndarray], rows: np.ndarray, hc: HeadConfig
-) -> sparse.csr_matrix:
-    blocks = [x] + [sparse.csr_matrix(emb[b][rows] * hc.emb_scale[b]) for b in hc.backends]
-    return sparse.hstack(blocks, format="csr")
+def _embedding_matrix(emb: dict[str, np.ndarray], hc: HeadConfig) -> np.ndarray:
+    return np.hstack([emb[b].astype(np.float32) * np.float32(hc.emb_scale[b]) for b in hc.backends])
+
+
+def _svm(
+    x: np.ndarray, y: np.ndarray, rows: np.ndarray, hc: HeadConfig, gamma: float, seed: int
+) -> Any:
+    """An RBF-kernel SVM on ``rows`` (a seeded stratified sample of them when there are more
+    than ``hc.svm_max_rows``)."""
+    from sklearn.svm import SVC
+
+    if len(rows) > hc.svm_max_rows:
+        rng = np.random.default_rng(seed)
+        keep = np.zeros(len(rows), dtype=bool)
+        for cls in (0, 1):
+            members = np.flatnonzero(y[rows] == cls)
+            share = round(hc.svm_max_rows * len(members) / len(rows))
+            keep[rng.permutation(members)[:share]] = True
+        rows = rows[keep]
+    return SVC(C=hc.svm_c, kernel="rbf", gamma=gamma, cache_size=1000).fit(x[rows], y[rows])
 
 
 def fit_head(
@@ -188,15 +222,20 @@ def fit_head(
     emb: dict[str, np.ndarray] | None,
     progress: Callable[[str], None] = log.info,
 ) -> tuple[Head, dict[str, Any]]:
-    """Cross-validate (for calibration and thresholds), then fit one head on all its data."""
+    """Cross-validate (for calibration, stacking and thresholds), then fit one head on all
+    its data."""
     norms = [normalize(t) for t in corpus.texts]
     langs = [detect_language(t) for t in corpus.texts]
     y = corpus.labels
     real = np.ones(len(y), dtype=bool) if corpus.train_only is None else ~corpus.train_only
     fold = np.full(len(y), -1)
     fold[real] = _fold_ids(y[real], folds, seed)
+    use_full = emb is not None and bool(hc.backends)
+    x_emb = _embedding_matrix(emb, hc) if use_full and emb is not None else None
+    # one kernel width for all folds and the final fit: relative to the features' spread
+    gamma = hc.svm_gamma_factor / (x_emb.shape[1] * float(x_emb.var())) if x_emb is not None else 0
     oof_fast = np.zeros(len(y))
-    oof_full = np.zeros(len(y))
+    oof_svm = np.zeros(len(y))
     for k in range(folds):
         tr, va = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         tr_norms = [norms[i] for i in tr]
@@ -205,9 +244,8 @@ def fit_head(
         x_tr = _sparse_features(word, char, tr_norms, [langs[i] for i in tr])
         x_va = _sparse_features(word, char, [norms[i] for i in va], [langs[i] for i in va])
         oof_fast[va] = _lr(hc.c_fast, seed).fit(x_tr, y[tr]).decision_function(x_va)
-        if emb is not None:
-            clf = _lr(hc.c_full, seed).fit(_with_embeddings(x_tr, emb, tr, hc), y[tr])
-            oof_full[va] = clf.decision_function(_with_embeddings(x_va, emb, va, hc))
+        if x_emb is not None:
+            oof_svm[va] = _svm(x_emb, y, tr, hc, gamma, seed).decision_function(x_emb[va])
         progress(f"[{name}] fold {k + 1}/{folds} done")
 
     word = NgramTfidf("word", hc.word_min_df, hc.word_max_features).fit(norms)
@@ -233,23 +271,25 @@ def fit_head(
         fast_platt=platt_fast,
         thresholds=thresholds,
     )
-    if emb is not None:
-        n_sparse = x_all.shape[1]
-        full = _lr(hc.c_full, seed).fit(_with_embeddings(x_all, emb, np.arange(len(y)), hc), y)
-        coef = full.coef_[0]
-        head.full_backends = list(hc.backends)
-        head.full_coef = coef[:n_sparse].astype(np.float32)
-        offset = n_sparse
-        for b in hc.backends:
-            dim = emb[b].shape[1]
-            head.full_emb_coef[b] = coef[offset : offset + dim].astype(np.float32)
-            head.full_emb_scale[b] = hc.emb_scale[b]
-            offset += dim
-        head.full_intercept = float(full.intercept_[0])
-        head.full_platt = _platt(oof_full[real], y_real, hc.prior)
-        p_full = 1 / (1 + np.exp(-(head.full_platt[0] * oof_full[real] + head.full_platt[1])))
+    if x_emb is not None:
+        svm = _svm(x_emb, y, np.arange(len(y)), hc, gamma, seed)
+        stacked = np.column_stack([oof_fast[real], oof_svm[real]])
+        coef, intercept = _stack(stacked, y_real, hc.prior)
+        head.full = KernelPath(
+            backends=list(hc.backends),
+            scale={b: hc.emb_scale[b] for b in hc.backends},
+            vectors=svm.support_vectors_.astype(np.float32),
+            dual=svm.dual_coef_[0].astype(np.float32),
+            gamma=gamma,
+            intercept=float(svm.intercept_[0]),
+            stack=(float(coef[0]), float(coef[1]), intercept),
+        )
+        p_full = 1 / (1 + np.exp(-(stacked @ coef + intercept)))
         thresholds["full"] = best_threshold(y_real, p_full)
         report["cv_full"] = _cv_report(y_real, p_full, thresholds["full"])
+        p_svm = 1 / (1 + np.exp(-oof_svm[real]))  # uncalibrated: for the ranking figures
+        report["cv_svm_alone"] = _cv_report(y_real, p_svm, best_threshold(y_real, p_svm))
+        report["support_vectors"] = int(len(svm.dual_coef_[0]))
     return head, report
 
 
@@ -270,9 +310,10 @@ def compute_embeddings(
         progress(f"embedding backends {list(backends)} unavailable: fast path only")
         return None
     out = {}
+    cleaned = [embedding_text(t) for t in texts]
     for b in backends:
         t0 = time.perf_counter()
-        out[b] = embeddings.embed(b, texts)
+        out[b] = embeddings.embed(b, cleaned)
         progress(f"embedded {len(texts)} texts with {b} in {time.perf_counter() - t0:.0f}s")
     return out
 
@@ -291,7 +332,9 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] = log.info) -> dict[
             used[name].append(f"{len(extra)} generated neutral identity-group sentences (bias.py)")
         progress(f"[{name}] {len(corpus.texts)} examples, {int(corpus.labels.sum())} positive")
         emb = (
-            compute_embeddings(corpus.texts, hc.backends, progress) if cfg.use_embeddings else None
+            compute_embeddings(corpus.texts, hc.backends, progress)
+            if cfg.use_embeddings and hc.backends
+            else None
         )
         heads[name], reports[name] = fit_head(
             name, corpus, hc, seed=cfg.seed, folds=cfg.folds, emb=emb, progress=progress

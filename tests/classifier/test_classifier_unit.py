@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 
 from debatte.classifier import embeddings
-from debatte.classifier.features import NgramTfidf, char_ngrams, normalize, word_ngrams
+from debatte.classifier.features import (
+    NgramTfidf,
+    char_ngrams,
+    embedding_text,
+    normalize,
+    word_ngrams,
+)
 from debatte.classifier.language import detect_language
 from debatte.classifier.metrics import (
     average_precision,
@@ -22,6 +28,7 @@ from debatte.classifier.metrics import (
 from debatte.classifier.model import (
     ClassifierModel,
     Head,
+    KernelPath,
     classify_lines,
     load_model,
     save_model,
@@ -32,6 +39,41 @@ from debatte.classifier.train import _fold_ids, load_site_decisions
 def test_normalize_replaces_urls_mentions_and_repeats() -> None:
     text = "@Hans Schau mal https://example.org/x SOOOOO gut|LBR|ja"
     assert normalize(text) == "@user schau mal url sooo gut ja"
+
+
+def test_embedding_text_drops_addressees_and_links() -> None:
+    text = "@Hans @Eva_K: Du bist https://example.org/x ein @Depp|LBR|ja"
+    assert embedding_text(text) == "Du bist ein @user\nja"
+    # nothing but a mention: keep it rather than embed an empty string
+    assert embedding_text("@Hans") == "@Hans"
+
+
+def test_kernel_path_matches_scikit_learn_after_saving(
+    tmp_path: Path, fake_backend: str, make_heads: Callable[..., dict[str, Head]]
+) -> None:
+    """The numpy kernel machine that scores gives the decisions scikit-learn trained."""
+    from sklearn.svm import SVC
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(80, 8)).astype(np.float32)
+    y = (x[:, 0] + 0.5 * x[:, 1] ** 2 > 0.4).astype(int)
+    svm = SVC(C=1.0, kernel="rbf", gamma=0.2).fit(x[:60], y[:60])
+    heads = make_heads(backends=(fake_backend,))
+    assert heads["de"].full is not None
+    heads["de"].full = KernelPath(
+        backends=[fake_backend],
+        scale={fake_backend: 1.0},
+        vectors=svm.support_vectors_.astype(np.float32),
+        dual=svm.dual_coef_[0].astype(np.float32),
+        gamma=0.2,
+        intercept=float(svm.intercept_[0]),
+        stack=(0.0, 1.0, 0.0),
+    )
+    save_model(tmp_path / "m", heads, {"name": "tiny"})
+    loaded = load_model(tmp_path / "m").heads["de"].full
+    assert loaded is not None
+    ours = loaded.svm_decisions({fake_backend: x[60:]})
+    np.testing.assert_allclose(ours, svm.decision_function(x[60:]), atol=5e-3)
 
 
 def test_ngrams() -> None:
