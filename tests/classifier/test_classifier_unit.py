@@ -48,6 +48,14 @@ def test_embedding_text_drops_addressees_and_links() -> None:
     assert embedding_text("@Hans") == "@Hans"
 
 
+def test_e5_reads_the_opening_of_long_comments() -> None:
+    assert embeddings.opening("kurz", 320) == "kurz"
+    long = "Wort " * 200
+    head = embeddings.opening(long, embeddings.E5_MAX_CHARS)
+    assert len(head) <= embeddings.E5_MAX_CHARS and head.endswith("Wort")
+    assert embeddings.opening("x" * 500, 320) == "x" * 320  # no space: a hard cut
+
+
 def test_kernel_path_matches_scikit_learn_after_saving(
     tmp_path: Path, fake_backend: str, make_heads: Callable[..., dict[str, Head]]
 ) -> None:
