@@ -127,6 +127,12 @@ class Comment(models.Model):
                 name="comment_editor_picks",
             ),
             models.Index(fields=["author", "-created_at"], name="comment_author_recent"),
+            # Comments from one IP address lately (the rate limit, counted twice per post).
+            models.Index(
+                fields=["ip_address", "created_at"],
+                condition=Q(ip_address__isnull=False),
+                name="comment_ip_recent",
+            ),
             # The pending queue by age. Partial, so that SQLite's planner never prefers it over
             # the thread indexes for thread pages (status IN (...) looked selective to it).
             models.Index(

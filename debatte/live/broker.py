@@ -109,6 +109,10 @@ class Hub:
                 if not subscribers:
                     del self._by_article[subscription.article]
 
+    def has_subscribers(self, article: str) -> bool:
+        with self._lock:
+            return bool(self._by_article.get(article))
+
     @property
     def connections(self) -> int:
         with self._lock:
@@ -148,6 +152,10 @@ class Broker:
     def publish(self, payload: dict[str, Any]) -> None:
         self.hub.dispatch(Message.from_payload(payload))
 
+    def may_reach(self, article: str) -> bool:
+        """Whether a message about `article` could reach anyone: here, readers of this process."""
+        return self.hub.has_subscribers(article)
+
     def subscribe(self, article: str) -> Subscription:
         return self.hub.subscribe(article)
 
@@ -186,6 +194,9 @@ class RedisBroker(Broker):
         except Exception as error:  # noqa: BLE001 - Redis away: at least this server's readers
             logger.warning("live: Redis publish failed (%r); delivering locally only", error)
             self.hub.dispatch(message)
+
+    def may_reach(self, article: str) -> bool:
+        return True  # its readers may be on any app server
 
     def subscribe(self, article: str) -> Subscription:
         self._ensure_listener()
@@ -273,3 +284,8 @@ def reset_broker() -> None:
 def publish(payload: dict[str, Any]) -> None:
     """Send one message to every reader of `payload["article"]` on every app server."""
     get_broker().publish(payload)
+
+
+def may_reach(article: str) -> bool:
+    """False when no reader of `article` can be listening (known without Redis only)."""
+    return get_broker().may_reach(article)

@@ -2,13 +2,14 @@
 
 A message names the article, the comment's label and the discussion's counts after the change;
 it never carries a comment's text (readers load what they are allowed to see from the page).
-Events about unpublished comments (created, held) are not sent at all.
+Events about unpublished comments (created, held) are not sent at all, nor are events nobody
+can receive (no stream of the article open in this process, when there is no Redis).
 """
 
 import logging
 from typing import Any
 
-from debatte.live.broker import publish
+from debatte.live.broker import may_reach, publish
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +52,22 @@ def build_message(name: str, comment: Any) -> dict[str, Any] | None:
     return message
 
 
+def article_key(comment: Any) -> str | None:
+    """The key of the comment's article if it is at hand (loaded with the comment), else None."""
+    from debatte.discussions.models import Comment
+
+    return comment.article.key if Comment.article.is_cached(comment) else None  # type: ignore[attr-defined]
+
+
 def on_discussion_event(
     sender: Any, *, name: str, comment: Any = None, user: Any = None, **kwargs: Any
 ) -> None:
     if name not in LIVE_EVENTS or comment is None:
+        return
+    key = article_key(comment)
+    if key is not None and not may_reach(key):
+        # Nobody is listening: no query, no message. A stream opened after this check reads
+        # the discussion's version after this commit (views.py), so it misses nothing.
         return
     message = build_message(name, comment)
     if message is not None:

@@ -8,7 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications and webhooks")
 
     def ready(self) -> None:
-        from debatte.notifications import mail, webhooks
+        from debatte.notifications import mail, subscriptions, webhooks
 
         mail.connect()
+        subscriptions.connect()
         webhooks.connect()

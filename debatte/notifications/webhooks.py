@@ -1,13 +1,14 @@
 """Webhooks: discussion events delivered, signed, to the URLs a site registered.
 
 Flow: a discussion event (sent after commit, see debatte/discussions/events.py) → `on_event`
-finds the site's active webhooks subscribed to it → one `WebhookDelivery` row each, with the
-payload frozen at that moment → `deliver_webhook` (tasks_webhooks.py) runs in the background
-worker, checks that the URL's host still resolves to public addresses only (targets.py; if not,
-the delivery is `refused`, not sent and not retried), POSTs the JSON, signed (signing.py), to
-exactly the checked addresses, and on failure retries with exponential backoff up to
-WEBHOOK_MAX_ATTEMPTS; every attempt is logged on the row, which site admins read in the Django
-admin (admin.py), where they can also redeliver.
+asks whether any webhook of the site wants it (cached by subscriptions.py, so most events of
+most sites cost no query) → it finds the site's active webhooks subscribed to it → one
+`WebhookDelivery` row each, with the payload frozen at that moment → `deliver_webhook`
+(tasks_webhooks.py) runs in the background worker, checks that the URL's host still resolves to
+public addresses only (targets.py; if not, the delivery is `refused`, not sent and not retried),
+POSTs the JSON, signed (signing.py), to exactly the checked addresses, and on failure retries
+with exponential backoff up to WEBHOOK_MAX_ATTEMPTS; every attempt is logged on the row, which
+site admins read in the Django admin (admin.py), where they can also redeliver.
 """
 
 import json
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.signing import SIGNATURE_HEADER, sign
+from debatte.notifications.subscriptions import site_wants
 from debatte.notifications.targets import TargetRefused, pinned_handlers, resolve_target
 
 logger = logging.getLogger(__name__)
@@ -137,6 +139,8 @@ def on_event(
     if site_id is None:
         logger.info("webhooks: event %s names no site; not delivered", name)
         return
+    if not site_wants(site_id, name):
+        return  # no webhook of the site wants it (cached: no query)
     data = build_payload(name, comment=comment, user=user, extra=extra)
     queue_deliveries(name, site_id=site_id, data=data)
 

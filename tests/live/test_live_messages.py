@@ -14,8 +14,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def published(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The messages sent, with a reader of every article listening."""
     sent: list[dict[str, Any]] = []
     monkeypatch.setattr(events, "publish", sent.append)
+    monkeypatch.setattr(events, "may_reach", lambda article: True)
     return sent
 
 
@@ -67,6 +69,53 @@ def test_held_comment_is_not_announced(
         make_comment(article)
 
     assert published == []
+
+
+def test_no_message_and_no_query_when_nobody_listens_to_the_article(
+    monkeypatch: pytest.MonkeyPatch,
+    article: Any,
+    make_comment: Any,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(events, "publish", sent.append)
+    comment = make_comment(article)
+
+    with django_assert_num_queries(0):
+        events.on_discussion_event(None, name="comment.published", comment=comment)
+
+    assert sent == []
+
+
+def test_message_is_sent_when_a_reader_of_the_article_is_connected(
+    monkeypatch: pytest.MonkeyPatch, article: Any, make_comment: Any
+) -> None:
+    from debatte.live.broker import Broker
+
+    broker = Broker()
+    monkeypatch.setattr("debatte.live.broker._broker", broker)
+    comment = make_comment(article)
+    # The reader's stream lives on an event loop of its own; the event comes from this thread.
+    loop = asyncio.new_event_loop()
+    streams = threading.Thread(target=loop.run_forever, daemon=True)
+    streams.start()
+    try:
+
+        async def connect() -> Any:
+            return broker.subscribe(article.key)
+
+        subscription = asyncio.run_coroutine_threadsafe(connect(), loop).result(5)
+        events.on_discussion_event(None, name="comment.published", comment=comment)
+        message = asyncio.run_coroutine_threadsafe(subscription.get(), loop).result(5)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        streams.join(5)
+        loop.close()
+
+    assert message.article == article.key
+    assert '"comment":"#1"' in message.data
+    assert not broker.hub.has_subscribers("another-article")
 
 
 def test_hub_delivers_from_another_thread_and_disconnects_slow_readers() -> None:

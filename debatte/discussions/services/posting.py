@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -11,15 +9,18 @@ from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.core.text import normalise_comment_text
 from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus
-from debatte.discussions.services.counters import adjust_reply_count, bump_version
+from debatte.discussions.services.activity import lock_writer, recount_activity, writer_facts
+from debatte.discussions.services.counters import bump_version
 from debatte.discussions.services.numbering import next_comment_number, next_reply_number
 from debatte.moderation.audit import record
 from debatte.moderation.pipeline import (
     AuthorFacts,
     DiscussionFacts,
+    Outcome,
     PipelineContext,
     RecentActivity,
     Verdict,
+    activity_refusal,
     run_pipeline,
 )
 
@@ -35,8 +36,12 @@ def build_pipeline_context(
     """The plain facts the moderation pipeline decides on (it never sees our models)."""
     site = article.site
     now = timezone.now()
-    by_author = Comment.objects.filter(author=author)
-    last_minute = now - timedelta(minutes=1)
+    if editing is None:
+        facts = writer_facts(author, site=site, text=text, ip_address=ip_address, now=now)
+        published_comments, activity = facts.published_comments, facts.activity
+    else:
+        published = Comment.objects.filter(author=author, status=CommentStatus.PUBLISHED)
+        published_comments, activity = published.count(), RecentActivity()
     return PipelineContext(
         text=text,
         now=now,
@@ -45,7 +50,7 @@ def build_pipeline_context(
             user_id=author.pk,
             is_staff=author.is_staff,
             account_age=now - author.date_joined,
-            published_comments=by_author.filter(status=CommentStatus.PUBLISHED).count(),
+            published_comments=published_comments,
             banned=author.is_banned(),
             suspended_until=author.suspended_until,
             always_premoderate=author.always_premoderate,
@@ -61,26 +66,46 @@ def build_pipeline_context(
             external_check_url=site.external_check_url,
             external_check_timeout=site.external_check_timeout,
         ),
-        activity=RecentActivity()
-        if editing is not None
-        else RecentActivity(
-            by_author_last_minute=by_author.filter(created_at__gte=last_minute).count(),
-            by_ip_last_minute=Comment.objects.filter(
-                ip_address=ip_address, created_at__gte=last_minute, article__site=site
-            ).count()
-            if ip_address
-            else 0,
-            same_text_recently=by_author.filter(
-                body=text, created_at__gte=now - timedelta(days=1)
-            ).exists(),
-            rate_limit_per_minute=site.rate_limit_per_minute,
-        ),
+        activity=activity,
     )
 
 
 def check_verdict(verdict: Verdict) -> None:
-    if verdict.refusal is not None:
-        raise ActionError(verdict.refusal.detail, code=verdict.refusal.code)
+    check_refusal(verdict.refusal)
+
+
+def check_refusal(refusal: Outcome | None) -> None:
+    if refusal is not None:
+        raise ActionError(refusal.detail, code=refusal.code)
+
+
+def check_activity_again(
+    article: Article, author: User, text: str, *, ip_address: str | None
+) -> None:
+    """The rate and repeat rules once more, inside the posting transaction: the pipeline counted
+    before it, so a burst of simultaneous posts would all have passed on the same counts."""
+    lock_writer(author)
+    activity = recount_activity(
+        author, site=article.site, text=text, ip_address=ip_address, now=timezone.now()
+    )
+    check_refusal(activity_refusal(activity))
+
+
+def numbered_comment(article: Article, parent: Comment | None, *, published: bool) -> Comment:
+    """A new comment with its number, the counters already advanced (inside the transaction)."""
+    if parent is None:
+        return Comment(article=article, number=next_comment_number(article, published=published))
+    thread = parent.thread or parent
+    comment = Comment(
+        article=article,
+        parent=parent,
+        thread=thread,
+        number=thread.number,
+        reply_number=next_reply_number(thread, published=published),
+        parent_reply_number=parent.reply_number if parent.is_reply else None,
+    )
+    bump_version(article.pk, comments=1 if published else 0)
+    return comment
 
 
 def post_comment(
@@ -107,19 +132,10 @@ def post_comment(
     verdict = run_pipeline(build_pipeline_context(article, author, text, ip_address=ip_address))
     check_verdict(verdict)
 
+    published = verdict.status == CommentStatus.PUBLISHED
     with transaction.atomic():
-        if parent is None:
-            comment = Comment(article=article, number=next_comment_number(article))
-        else:
-            thread = parent.thread or parent
-            comment = Comment(
-                article=article,
-                parent=parent,
-                thread=thread,
-                number=thread.number,
-                reply_number=next_reply_number(thread),
-                parent_reply_number=parent.reply_number if parent.is_reply else None,
-            )
+        check_activity_again(article, author, text, ip_address=ip_address)
+        comment = numbered_comment(article, parent, published=published)
         comment.author = author
         comment.author_name = author.display_name
         comment.body = text
@@ -131,10 +147,6 @@ def post_comment(
         comment.risk_score = verdict.score
         comment.score_reasons = verdict.score_reasons
         comment.save()
-        published = comment.status == CommentStatus.PUBLISHED
-        if published and comment.thread_id:
-            adjust_reply_count(comment.thread_id, +1)
-        bump_version(article.pk, comments=1 if published else 0)
         if not published:
             record(
                 "comment.hold",

@@ -14,6 +14,7 @@ from debatte.moderation.pipeline.context import (
     RecentActivity,
     Verdict,
 )
+from debatte.moderation.pipeline.phases.rate import refusal as activity_refusal
 from debatte.moderation.pipeline.runner import PHASES, run_pipeline
 
 __all__ = [
@@ -26,5 +27,6 @@ __all__ = [
     "PipelineContext",
     "RecentActivity",
     "Verdict",
+    "activity_refusal",
     "run_pipeline",
 ]
