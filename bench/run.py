@@ -8,7 +8,11 @@ Runs standalone on a temporary SQLite database it creates and migrates itself, a
 3. the first page of a discussion at 10, 1,000 and 100,000 comments (median ms to render the
    article page through django.test.Client, and its query count): it must be flat;
 4. the same discussions served by Isso (installed into a separate temporary virtual environment)
-   with the ratio to Debatte; when that cannot be done in time the table says it was not measured.
+   with the ratio to Debatte; when that cannot be done in time the table says it was not measured;
+5. live updates: idle event streams one uvicorn process holds (bench/live.py);
+6. the first page over HTTP next to nginx serving the same bytes as a static file
+   (bench/static_peer.py);
+7. importing a generated 1 GB Disqus export (bench/imports.py).
 
 Every part is bounded in time (BENCH_BUDGET seconds in all, 600 by default); a part that would
 overrun is skipped with a line saying so. Numbers are medians on this machine, at this moment: a
@@ -389,7 +393,7 @@ def bench_peers(debatte_ms: dict[int, float]) -> None:
         "Debatte: the whole article page as HTML; Isso: the JSON its embed script renders "
         "(25 threads, 3 replies each, Markdown rendered)",
     )
-    row("nginx serving the same bytes as a static file", "not measured", "not measured yet")
+    # nginx serving the same bytes: section 6 (bench/static_peer.py), over HTTP like a reader.
 
 
 # --- Output ------------------------------------------------------------------------------------
@@ -410,8 +414,10 @@ def bench_other_parts() -> None:
     """Benchmarks that live in modules of their own (each runs standalone too)."""
     import imports
     import live
+    import static_peer
 
     live.run(row, remaining)
+    static_peer.run(row, remaining)
     imports.run(row, remaining)
 
 

@@ -227,6 +227,10 @@ DEBATTE: dict[str, Any] = {
     "REPLIES_MAX_EXPANDED": 1000,
     "LINK_DISPLAY_LENGTH": 29,
     "IP_RETENTION_DAYS": int(os.environ.get("DEBATTE_IP_RETENTION_DAYS", "30")),
+    # Discussion pages and API lists for anonymous readers are kept rendered this long under
+    # the discussion's version (every change renders afresh); also how stale a cached page's
+    # relative ages may get. 0: render every request (ETags and 304s still work).
+    "RESPONSE_CACHE_SECONDS": int(os.environ.get("DEBATTE_RESPONSE_CACHE_SECONDS", "60")),
     # The toxicity scorer the moderation pipeline calls while a comment is posted: the shipped
     # model's linear fast path (< 1 ms, in-process). The full model (with sentence embeddings)
     # scores again in a background task. Empty: no scoring (risk-based moderation then holds).

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from debatte.accounts.views import set_language_view
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language_view, name="set_language"),
     path("konto/", include("allauth.urls")),
     path("moderation/", include("debatte.moderation.urls")),
     path("api/v1/", include("debatte.api.urls")),

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.i18n import set_language
 
 from debatte.accounts.forms import AccountDeleteForm, ProfileSettingsForm
 from debatte.accounts.models import User
@@ -107,3 +108,17 @@ class UnsubscribeView(View):
             context = {"unsubscription": None, "done": False}
             return render(request, self.template_name, context, status=404)
         return render(request, self.template_name, context)
+
+
+@csrf_exempt
+def set_language_view(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, with CSRF checked for signed-in readers only.
+
+    The switcher sits on every page, and pages for anonymous readers are cached and shared
+    (`core.caching`), so they carry no CSRF token: one reader's token must never reach another.
+    For an anonymous browser the switch only sets its own language cookie, which a forged
+    request could at worst flip back and forth; a signed-in reader's switch stays protected.
+    """
+    if request.user.is_authenticated:
+        return csrf_protect(set_language)(request)
+    return set_language(request)

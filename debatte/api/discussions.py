@@ -1,12 +1,15 @@
 """Reading and writing discussions: thin operations over the discussion services."""
 
+import json
 from typing import Annotated
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
+from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
+from debatte.accounts.models import User
 from debatte.api import selectors
 from debatte.api.auth import PUBLIC, SIGNED_IN, principal_of
 from debatte.api.errors import COMMON_ERRORS, NOT_FOUND, REFUSED, ApiError, ErrorOut
@@ -27,6 +30,8 @@ from debatte.api.schemas import (
     present_article,
     present_comment,
 )
+from debatte.articles.models import Article
+from debatte.core import caching
 from debatte.discussions import services
 from debatte.discussions.selectors import Sort, get_thread_page
 
@@ -61,13 +66,52 @@ def get_discussion(
     after: Annotated[Cursor | None, Query(description="next_cursor of the page before")] = None,
     before: Annotated[Cursor | None, Query(description="previous_cursor of the page after")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 25,
-) -> ThreadPageOut:
-    """One page of top-level comments (or editor's picks) with a preview of their replies."""
+) -> HttpResponseBase:
+    """One page of top-level comments (or editor's picks) with a preview of their replies.
+
+    Sends an ETag named by the discussion's version: a request with a matching
+    `If-None-Match` gets 304 without a body."""
     principal = principal_of(request)
     if after and before:
         raise ApiError(400, "invalid_cursor", _("Give either `after` or `before`, not both."))
     article = article_for(principal, key)
     viewer = principal.user
+    version_key = caching.variant_key(
+        request,
+        "api-thread-page",
+        article.pk,
+        article.version,
+        article.updated_at.timestamp(),
+        article.closed_reason(),
+        sort,
+        picks,
+        after,
+        before,
+        limit,
+    )
+    response = caching.not_modified(request, version_key)
+    if response is None:
+        response = caching.cached_response(
+            request,
+            version_key,
+            lambda: _thread_page_response(
+                article, viewer, sort=sort, picks=picks, after=after, before=before, limit=limit
+            ),
+            store=viewer is None,  # anonymous readers and sites' tokens see the same
+        )
+    return caching.add_reader_headers(request, response, version_key, vary=("Authorization",))
+
+
+def _thread_page_response(
+    article: Article,
+    viewer: User | None,
+    *,
+    sort: Sort,
+    picks: bool,
+    after: str | None,
+    before: str | None,
+    limit: int,
+) -> HttpResponse:
     page = get_thread_page(
         article,
         viewer=viewer,
@@ -88,13 +132,18 @@ def get_discussion(
         )
         for entry in page.entries
     ]
-    return ThreadPageOut(
+    out = ThreadPageOut(
         article=present_article(article),
         sort=page.sort.value,  # type: ignore[arg-type]
         editor_picks_only=page.editor_picks_only,
         items=items,
         next_cursor=page.next_cursor,
         previous_cursor=page.previous_cursor,
+    )
+    # Rendered as django-ninja renders a returned schema, so that the bytes can be stored.
+    return HttpResponse(
+        json.dumps(out.model_dump(), cls=NinjaJSONEncoder),
+        content_type="application/json; charset=utf-8",
     )
 
 
