@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
+from debatte.accounts.services import ip_retention_days
 from debatte.articles.models import Article, DiscussionStatus, Site
 from debatte.core.exceptions import ActionError
 from debatte.discussions.models import VISIBLE_STATUSES, Comment, CommentStatus
@@ -420,6 +422,9 @@ def _refs_to_pks(article: Article) -> dict[str, int]:
 
 class _CommentInsert:
     def __init__(self) -> None:
+        # IP addresses older than the retention period are personal data the daily purge would
+        # remove at once: they are not imported at all.
+        self.ip_cutoff = timezone.now() - timedelta(days=ip_retention_days())
         self.fields = [f for f in Comment._meta.concrete_fields if not f.primary_key]
         self.defaults = {
             f.attname: f.get_db_prep_save(f.get_default(), connection) for f in self.fields
@@ -453,7 +458,9 @@ class _CommentInsert:
                 body=item.body,
                 status=item.status,
                 created_at=ops.adapt_datetimefield_value(item.created_at),
-                ip_address=ops.adapt_ipaddressfield_value(_ip(item.ip_address)),
+                ip_address=ops.adapt_ipaddressfield_value(
+                    _ip(item.ip_address) if item.created_at >= self.ip_cutoff else None
+                ),
                 import_ref=item.import_ref,
                 last_reply_number=p.last_reply_number,
                 reply_count=p.reply_count,

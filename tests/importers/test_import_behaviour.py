@@ -1,6 +1,6 @@
 """Re-running, dry runs, numbering in order of writing, the command line and escaping."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -52,6 +52,21 @@ def test_import_numbers_in_order_of_writing_not_file_order():
     assert (article.last_comment_number, article.comment_count) == (3, 6)
     thread = Comment.objects.get(import_ref="a")
     assert (thread.last_reply_number, thread.reply_count) == (3, 3)
+
+
+def test_ip_addresses_older_than_the_retention_period_are_not_imported():
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    recent = timezone.now() - timedelta(days=2)
+    rec = record(
+        replace(comment("old", 1), ip_address="203.0.113.7"),
+        replace(comment("new", 2), ip_address="203.0.113.8", created_at=recent),
+    )
+    import_article(rec, authors=Authors(dry_run=False))
+    ips = dict(Comment.objects.values_list("import_ref", "ip_address"))
+    assert ips == {"old": None, "new": "203.0.113.8"}
 
 
 def test_reimport_adds_only_new_comments_with_next_numbers():
