@@ -75,7 +75,9 @@ class KernelPath:
     gamma: float
     intercept: float
     stack: tuple[float, float, float]  # a_fast, a_svm, b
-    _sq_norms: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sq_norms = np.einsum("ij,ij->i", self.vectors, self.vectors)
 
     def features(self, emb: dict[str, np.ndarray]) -> np.ndarray:
         return np.hstack(
@@ -84,8 +86,6 @@ class KernelPath:
 
     def svm_decisions(self, emb: dict[str, np.ndarray]) -> np.ndarray:
         x = self.features(emb)
-        if self._sq_norms is None:
-            self._sq_norms = np.einsum("ij,ij->i", self.vectors, self.vectors)
         sq = (
             np.einsum("ij,ij->i", x, x)[:, None]
             + self._sq_norms[None, :]

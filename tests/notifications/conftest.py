@@ -2,6 +2,7 @@
 
 import email
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -9,6 +10,8 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.notifications.receivers import Receiver
 
 
 @dataclass
@@ -63,3 +66,11 @@ def smtp_inbox(settings):
         yield inbox
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real webhook endpoint on 127.0.0.1 (tests/notifications/receivers.py)."""
+    running = Receiver()
+    yield running
+    running.stop()

@@ -7,11 +7,9 @@ on the machine, and the tests of changing DNS answers replace socket.getaddrinfo
 import ipaddress
 import socket
 import ssl
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from debatte.articles.models import Site, SiteMembership, default_site_id
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.targets import is_public, resolve_target, validate_webhook_url
 from debatte.notifications.tasks_webhooks import deliver_webhook
+from tests.notifications.receivers import Receiver
 
 INTERNAL = "Webhooks cannot be sent to internal addresses"
 
@@ -272,41 +271,6 @@ def test_delivery_to_a_loopback_url_saved_past_the_form_is_refused(
     assert delivery.status == DeliveryStatus.REFUSED
     assert "127.0.0.1" in delivery.last_error
     assert connections == []
-
-
-class Receiver:
-    """A real HTTP(S) endpoint on 127.0.0.1 that records the Host header of each request."""
-
-    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
-        self.hosts: list[str] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.hosts.append(self.headers["Host"])
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        if tls is not None:
-            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.stop()
 
 
 def self_signed(name: str, directory: Path) -> Path:

@@ -4,10 +4,8 @@ The receiver is a loopback address, which webhooks refuse by default (test_webho
 this module allows internal addresses, as an operator would with DEBATTE_WEBHOOK_ALLOW_PRIVATE=1."""
 
 import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDeliver
 from debatte.notifications.signing import SIGNATURE_HEADER, sign, verify_signature
 from debatte.notifications.tasks_webhooks import deliver_webhook
 from debatte.notifications.webhooks import backoff, redeliver
+from tests.notifications.receivers import Receiver
 
 pytestmark = pytest.mark.django_db
 
@@ -28,43 +27,6 @@ SECRET = "geheimnis-der-redaktion"
 @pytest.fixture(autouse=True)
 def allow_private_targets(settings: Any) -> None:
     settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_ALLOW_PRIVATE": True}
-
-
-class Receiver:
-    """A real HTTP endpoint: records each request and answers with the next scripted status."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.statuses: list[int] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": dict(self.headers), "body": body})
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"ok" if status < 300 else b"kaputt")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/debatte"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.stop()
 
 
 @pytest.fixture
