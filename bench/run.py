@@ -250,7 +250,7 @@ def bench_pipeline_with_classifier(contexts: list) -> None:  # type: ignore[type
         row("classifier: full model per comment", "not measured", repr(error)[:120])
         return
     row(
-        "classifier: full model per comment (with sentence embeddings)",
+        "classifier: full model per comment (fine-tuned encoder, stacked)",
         f"{full * 1e3:.1f} ms",
         "median; runs in the background task, target < 60 ms",
     )

