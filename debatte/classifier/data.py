@@ -38,10 +38,13 @@ class Example:
 
 
 def data_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """Where the shared corpora live: argument, $DEBATTE_DATA_DIR, or ``../shared/data``."""
+    """Where the shared corpora live: argument, $DEBATTE_CORPORA_DIR, or ``../shared/data``.
+
+    (Not $DEBATTE_DATA_DIR: that is the site's own data directory, SQLite and static files.)
+    """
     if path:
         return Path(path)
-    env = os.environ.get("DEBATTE_DATA_DIR")
+    env = os.environ.get("DEBATTE_CORPORA_DIR")
     if env:
         return Path(env)
     here = Path(__file__).resolve()

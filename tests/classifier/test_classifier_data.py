@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from debatte.classifier import data
@@ -43,3 +45,15 @@ def test_licences_of_default_training_data_are_shippable() -> None:
         assert data.LICENCES[corpus] in data.SHIPPABLE_LICENCES
     for corpus in ("one-million-posts", "germs-detect-2024"):
         assert data.LICENCES[corpus] not in data.SHIPPABLE_LICENCES
+
+
+def test_the_sites_data_directory_does_not_hide_the_corpora(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """$DEBATTE_DATA_DIR is where the site keeps SQLite and static files; setting it must not
+    send train-classifier looking for the corpora there (make bench sets it, for one)."""
+    monkeypatch.setenv("DEBATTE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DEBATTE_CORPORA_DIR", raising=False)
+    assert (data.data_dir() / "germeval2018").is_dir()
+    monkeypatch.setenv("DEBATTE_CORPORA_DIR", str(tmp_path))
+    assert data.data_dir() == tmp_path
