@@ -133,8 +133,11 @@ class UnigramTokenizer:
         return out
 
     def encode(self, text: str, max_tokens: int, prefix: str = "query: ") -> list[int]:
-        """``<s> prefix+text </s>``, the content cut to ``max_tokens - 2`` tokens."""
-        ids = self.content_ids(prefix + text)[: max_tokens - 2]
+        """``<s> prefix+text </s>``, the content cut to ``max_tokens - 2`` tokens.
+
+        Only the opening that those tokens can cover is segmented (no piece is longer than
+        ``max_len`` characters): a long comment costs no more than a short one."""
+        ids = self.content_ids((prefix + text)[: max_tokens * self.max_len])[: max_tokens - 2]
         return [self.bos, *ids, self.eos]
 
 

@@ -52,6 +52,14 @@ def test_tokenizer_takes_any_text_and_caps_its_length(text: str) -> None:
     assert ids[0] == tok.bos and ids[-1] == tok.eos and 3 <= len(ids) <= 64
 
 
+def test_a_long_comment_is_segmented_only_as_far_as_the_encoder_reads() -> None:
+    tok = shipped_encoder().tokenizer
+    opening = "Das ist ein sehr langer Kommentar über die Politik der Regierung. " * 40
+    long = opening + "Noch mehr Text ohne Ende " * 40_000  # about 1 MB
+    assert tok.encode(long, 128) == tok.encode(opening, 128)
+    assert len(tok.encode(long, 128)) == 128
+
+
 def test_a_file_that_is_not_an_encoder_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "x.bin"
     bad.write_bytes(b"GGUF" + b"\x00" * 100)
