@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ import numpy as np
 
 QK = 32  # weights per 4-bit block
 META = "\u2581"  # SentencePiece's metaspace
+_SPACE_RUNS = re.compile(" {2,}")
 
 
 class EncoderFileError(ValueError):
@@ -88,15 +90,13 @@ class UnigramTokenizer:
     ) -> None:
         self.bos, self.eos, self.pad, self.unk = specials
         self.index = {p: i for i, p in enumerate(pieces) if p and i != self.unk}
-        self.scores = scores.astype(np.float64)
+        self.scores = scores.astype(np.float64).tolist()  # plain floats: read in a hot loop
         self.unk_score = float(scores.min()) - 10.0
         self.max_len = max(len(p) for p in pieces)
         self.norm = str.maketrans(norm)
 
     def _normalise(self, text: str) -> str:
-        text = text.translate(self.norm)
-        while "  " in text:
-            text = text.replace("  ", " ")
+        text = _SPACE_RUNS.sub(" ", text.translate(self.norm))
         if not text.startswith(" "):
             text = " " + text
         return text.replace(" ", META)
@@ -201,7 +201,7 @@ def read_encoder_file(path: str | os.PathLike[str]) -> EncoderWeights:
     tensors: dict[str, np.ndarray] = {}
     word_q4 = np.zeros((0, hidden // QK, 18), dtype=np.uint8)
     for name, _dtype, count, off, _nbytes in entries:
-        shape = shapes.get(name.split(".", 1)[1] if name[0] == "l" and name[1].isdigit() else name)
+        shape = shapes.get(name.partition(".")[2])  # "l3.q.w" -> "q.w"; "emb.*" has none
         if name == "emb.word":
             size = vocab * hidden // QK * 18
             word_q4 = np.frombuffer(buf[off : off + size], dtype=np.uint8).reshape(vocab, -1, 18)

