@@ -106,8 +106,8 @@ class FineTunedEncoder:
             x = _layer_norm(x + mid @ lw["fo.w"] + lw["fo.b"], lw["oln.w"], lw["oln.b"], cfg.eps)
         return x.mean(0)
 
+    def logit(self, ids: Sequence[int]) -> float:
+        return float(self.pooled(ids) @ self.head_w) + self.head_b
+
     def decisions(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.empty(len(texts), dtype=np.float64)
-        for i, text in enumerate(texts):
-            out[i] = float(self.pooled(self.token_ids(text)) @ self.head_w) + self.head_b
-        return out
+        return np.array([self.logit(self.token_ids(text)) for text in texts], dtype=np.float64)

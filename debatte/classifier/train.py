@@ -9,17 +9,22 @@ Model selection happens only on the training data (k-fold cross-validation): the
 calibration and the decision thresholds are fitted on out-of-fold predictions.
 
 The German head's full path fine-tunes multilingual-e5-small (:mod:`.finetune`). Fine-tuning
-is too slow to repeat per fold, so the encoder is trained once without the first
-cross-validation fold, and that held-out fold (a fifth of the training data) fits the stacking
-with the fast path, the calibration and the threshold.
+is too slow to repeat for all five folds, so it is done twice: without the first and without
+the second cross-validation fold. Those two folds (two fifths of the training data, each
+scored by the encoder that did not see it) fit the stacking with the fast path, the
+calibration and the threshold; scoring averages the two encoders, which together have seen
+all the training data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +34,7 @@ from scipy import sparse
 
 from . import data, embeddings
 from .bias import augmentation_sentences
-from .encoder import FineTunedEncoder
+from .encoder import EncoderAdapter, FineTunedEncoder
 from .encoder_weights import shipped_encoder
 from .features import NgramTfidf, embedding_text, lang_matrix, normalize
 from .finetune import FinetuneConfig, finetune
@@ -55,6 +60,9 @@ class HeadConfig:
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
     # fine-tuning trains on at most this many rows (its cost grows with them)
     finetune_max_rows: int = 8_000
+    # one encoder is fine-tuned without each of this many folds (training time and scoring
+    # time grow with it); their out-of-fold logits fit the stack
+    encoder_folds: int = 2
     backends: tuple[str, ...] = ("use", "e5")
     emb_scale: dict[str, float] = field(default_factory=lambda: {"use": 0.7, "e5": 2.0})
     svm_c: float = 2.0
@@ -328,6 +336,22 @@ def _sample_rows(rows: np.ndarray, y: np.ndarray, limit: int, seed: int) -> np.n
     return np.sort(np.concatenate(keep))
 
 
+def _finetune_fold(
+    texts: list[str], labels: np.ndarray, held_texts: list[str], seed: int, cfg: FinetuneConfig
+) -> tuple[EncoderAdapter, np.ndarray]:
+    """Fine-tune on one fold's training rows and score its held-out rows (the encoders of
+    several folds train in parallel processes, each on ``cfg.threads`` threads)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(cfg.threads):
+        base = shipped_encoder()
+        tag = f"[seed {seed}] "
+        adapter = finetune(
+            base, texts, labels, seed=seed, cfg=cfg, progress=lambda m: print(tag + m, flush=True)
+        )
+        return adapter, FineTunedEncoder(base, adapter).decisions(held_texts)
+
+
 def _fit_encoder_path(
     head: Head,
     corpus: Corpus,
@@ -339,24 +363,48 @@ def _fit_encoder_path(
     report: dict[str, Any],
     progress: Callable[[str], None],
 ) -> None:
-    """Fine-tune the encoder without fold 0, then stack it with the fast path (and the kernel
-    machine, when the head has one), calibrate and choose the threshold on fold 0."""
+    """Fine-tune one encoder without each of the first ``hc.encoder_folds`` folds, then stack
+    their out-of-fold logits with the fast path (and the kernel machine, when the head has
+    one), calibrate and choose the threshold on those folds. Scoring averages the encoders.
+
+    The encoders train at the same time, in processes that share ``hc.finetune.threads``
+    (two of them on one thread each do the same work in less time than one after the other
+    on two threads); the split is fixed, so the weights do not depend on the machine."""
     y = corpus.labels
     cleaned = [embedding_text(t) for t in corpus.texts]
-    held = np.flatnonzero(fold == 0)
-    rows = _sample_rows(np.flatnonzero(fold != 0), y, hc.finetune_max_rows, seed)
-    progress(f"[{head.name}] fine-tuning the encoder on {len(rows)} rows, {len(held)} held out")
-    base = shipped_encoder()
-    adapter = finetune(
-        base, [cleaned[i] for i in rows], y[rows], seed=seed, cfg=hc.finetune, progress=progress
-    )
-    enc = FineTunedEncoder(base, adapter).decisions([cleaned[i] for i in held])
+    n = hc.encoder_folds
+    held = np.flatnonzero((fold >= 0) & (fold < n))  # augmentation rows (fold -1) never held
+    enc = np.zeros(len(y))
+    jobs = []
+    for k in range(n):
+        rows = _sample_rows(np.flatnonzero(fold != k), y, hc.finetune_max_rows, seed)
+        out = np.flatnonzero(fold == k)
+        progress(f"[{head.name}] fine-tuning encoder {k + 1}/{n} on {len(rows)} rows")
+        jobs.append((rows, out))
+    cfg = dataclasses.replace(hc.finetune, threads=max(1, hc.finetune.threads // n))
+    context = multiprocessing.get_context("spawn")  # no forked copies of torch's threads
+    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+        futures = [
+            pool.submit(
+                _finetune_fold,
+                [cleaned[i] for i in rows],
+                y[rows],
+                [cleaned[i] for i in out],
+                seed + k,
+                cfg,
+            )
+            for k, (rows, out) in enumerate(jobs)
+        ]
+        adapters = []
+        for (_rows, out), future in zip(jobs, futures, strict=True):
+            adapter, enc[out] = future.result()
+            adapters.append(adapter)
     kernel = head.full if isinstance(head.full, KernelPath) else None
-    columns = [oof_fast[held], enc] + ([oof_svm[held]] if kernel else [])
+    columns = [oof_fast[held], enc[held]] + ([oof_svm[held]] if kernel else [])
     stacked = np.column_stack(columns)
     coef, intercept = _stack(stacked, y[held], hc.prior)
     head.full = EncoderPath(
-        adapter=adapter, stack=(*(float(c) for c in coef), float(intercept)), kernel=kernel
+        adapters=adapters, stack=(*(float(c) for c in coef), float(intercept)), kernel=kernel
     )
     p_full = 1 / (1 + np.exp(-(stacked @ coef + intercept)))
     head.thresholds["full"] = best_threshold(y[held], p_full)
@@ -364,9 +412,9 @@ def _fit_encoder_path(
         report["cv_kernel_stack"] = report.pop("cv_full")
     report["holdout_rows"] = int(len(held))
     report["holdout_full"] = _cv_report(y[held], p_full, head.thresholds["full"])
-    p_enc = 1 / (1 + np.exp(-enc))  # uncalibrated: for the ranking figures
+    p_enc = 1 / (1 + np.exp(-enc[held]))  # uncalibrated: for the ranking figures
     report["holdout_encoder_alone"] = _cv_report(y[held], p_enc, best_threshold(y[held], p_enc))
-    report["finetune_rows"] = int(len(rows))
+    report["encoders"] = hc.encoder_folds
 
 
 def _cv_report(y: np.ndarray, probs: np.ndarray, threshold: float) -> dict[str, float]:

@@ -3,6 +3,8 @@ numpy, saved and loaded with the model."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,7 @@ from debatte.classifier.encoder_weights import (
 )
 from debatte.classifier.finetune import FinetuneConfig, finetune
 from debatte.classifier.model import EncoderPath, load_model, save_model
-from debatte.classifier.train import HeadConfig, fit_head
+from debatte.classifier.train import HeadConfig, _fold_ids, fit_head
 from tests.classifier.conftest import DE_BAD, DE_OK, tiny_corpus, tiny_heads
 
 TEXTS = [
@@ -91,24 +93,75 @@ def test_fine_tuning_is_reproducible(tiny_adapter: EncoderAdapter) -> None:
         np.testing.assert_array_equal(again.tensors[key], value, err_msg=key)
 
 
+def test_fine_tuning_returns_weights_averaged_over_its_last_steps(
+    tiny_adapter: EncoderAdapter,
+) -> None:
+    texts = [*DE_BAD, *DE_OK] * 2
+    labels = np.array(([1] * len(DE_BAD) + [0] * len(DE_OK)) * 2)
+    cfg = FinetuneConfig(epochs=4, batch_size=8, lr=2e-3, max_tokens=32, average_from=1.0)
+    last = finetune(shipped_encoder(), texts, labels, seed=7, cfg=cfg, progress=lambda _m: None)
+    # the same run, but the weights of its last step alone
+    assert not np.array_equal(last.tensors["head.w"], tiny_adapter.tensors["head.w"])
+    encoder = FineTunedEncoder(shipped_encoder(), last)
+    assert encoder.decisions(DE_BAD).min() > encoder.decisions(DE_OK).max()
+
+
+def shifted(adapter: EncoderAdapter, by: float) -> EncoderAdapter:
+    """The same encoder with its logit moved by ``by``."""
+    tensors = {**adapter.tensors, "head.b": adapter.tensors["head.b"] + np.float32(by)}
+    return dataclasses.replace(adapter, tensors=tensors)
+
+
 def test_encoder_path_survives_saving_and_scores_through_the_model(
     tmp_path: Path, tiny_adapter: EncoderAdapter
 ) -> None:
     heads = tiny_heads()
-    heads["de"].full = EncoderPath(adapter=tiny_adapter, stack=(0.0, 1.0, 0.0))
+    heads["de"].full = EncoderPath(
+        adapters=[tiny_adapter, shifted(tiny_adapter, 1.0)], stack=(0.0, 1.0, -0.5)
+    )
     heads["de"].thresholds["full"] = 0.5
     save_model(tmp_path / "m", heads, {"name": "tiny"})
     model = load_model(tmp_path / "m")
     before = FineTunedEncoder(shipped_encoder(), tiny_adapter).decisions(DE_BAD + DE_OK)
     full = model.heads["de"].full
-    assert isinstance(full, EncoderPath)
-    encoder = full.encoder()
-    assert encoder is not None
-    # the low-rank matrices are stored in half precision
-    np.testing.assert_allclose(encoder.decisions(DE_BAD + DE_OK), before, atol=0.05)
+    assert isinstance(full, EncoderPath) and len(full.adapters) == 2
+    # the mean of both encoders' logits; the low-rank matrices are stored in half precision
+    np.testing.assert_allclose(full.encoder_decisions(DE_BAD + DE_OK), before + 0.5, atol=0.05)
     scores = model.score_many(["Du bist ein Idiot", "Danke für den Artikel"])
     assert [s.model for s in scores] == ["tiny:de:full", "tiny:de:full"]
     assert scores[0].score > 0.5 > scores[1].score
+
+
+def test_a_model_of_format_3_with_one_encoder_still_loads(
+    tmp_path: Path, tiny_adapter: EncoderAdapter
+) -> None:
+    heads = tiny_heads()
+    heads["de"].full = EncoderPath(adapters=[tiny_adapter], stack=(0.0, 1.0, 0.0))
+    save_model(tmp_path / "m", heads, {"name": "tiny"})
+    # rewrite it as version 3 wrote it: "enc." keys, no member count
+    meta_path = tmp_path / "m" / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["format_version"] = 3
+    del meta["head_info"]["de"]["encoder"]["members"]
+    meta_path.write_text(json.dumps(meta))
+    with np.load(tmp_path / "m" / "de.npz") as z:
+        arrays = {k.replace("enc0.", "enc.", 1): z[k] for k in z.files}
+    np.savez_compressed(tmp_path / "m" / "de.npz", **arrays)  # type: ignore[arg-type]
+
+    full = load_model(tmp_path / "m").heads["de"].full
+    assert isinstance(full, EncoderPath) and len(full.adapters) == 1
+    before = FineTunedEncoder(shipped_encoder(), tiny_adapter).decisions(DE_BAD)
+    np.testing.assert_allclose(full.encoder_decisions(DE_BAD), before, atol=0.05)
+
+
+def test_encoders_that_read_texts_differently_are_not_saved_together(
+    tmp_path: Path, tiny_adapter: EncoderAdapter
+) -> None:
+    heads = tiny_heads()
+    longer = dataclasses.replace(tiny_adapter, max_tokens=64)
+    heads["de"].full = EncoderPath(adapters=[tiny_adapter, longer], stack=(0.0, 1.0, 0.0))
+    with pytest.raises(ValueError, match="share"):
+        save_model(tmp_path / "m", heads, {"name": "tiny"})
 
 
 def test_encoder_for_other_base_weights_falls_back_to_the_fast_path(
@@ -118,7 +171,7 @@ def test_encoder_for_other_base_weights_falls_back_to_the_fast_path(
     foreign = EncoderAdapter(
         tiny_adapter.rank, tiny_adapter.alpha, 32, "0" * 64, dict(tiny_adapter.tensors)
     )
-    heads["de"].full = EncoderPath(adapter=foreign, stack=(0.0, 1.0, 0.0))
+    heads["de"].full = EncoderPath(adapters=[foreign], stack=(0.0, 1.0, 0.0))
     save_model(tmp_path / "m", heads, {"name": "tiny"})
     model = load_model(tmp_path / "m")
     assert not model.full_available(model.heads["de"])
@@ -127,9 +180,10 @@ def test_encoder_for_other_base_weights_falls_back_to_the_fast_path(
         model.score("Du bist ein Idiot", mode="full")
 
 
-def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_fold(fake_backend: str) -> None:
-    """fit_head with the encoder: fine-tuned without fold 0, stacked with the fast path and
-    the kernel machine on fold 0, and the reports say so."""
+def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_folds(fake_backend: str) -> None:
+    """fit_head with the encoder: fine-tuned once without fold 0 and once without fold 1,
+    stacked with the fast path and the kernel machine on those two folds, and the reports
+    say so."""
     cfg = HeadConfig(
         word_min_df=1,
         char_min_df=1,
@@ -138,14 +192,19 @@ def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_fold(fake_backend
         backends=(fake_backend,),
         emb_scale={fake_backend: 1.0},
     )
-    corpus = tiny_corpus(DE_BAD, DE_OK)
+    real = tiny_corpus(DE_BAD, DE_OK)
+    augmentation = ["Muslime leben in Berlin.", "Sie ist lesbisch und wohnt in Graz."]
+    corpus = real.with_train_only(augmentation, 0, "identity-augmentation")
     emb = {fake_backend: embeddings.embed(fake_backend, corpus.texts)}
     head, report = fit_head(
         "de", corpus, cfg, seed=3, folds=3, emb=emb, encoder=True, progress=lambda _m: None
     )
     assert isinstance(head.full, EncoderPath)
     assert head.full.kernel is not None and len(head.full.stack) == 4
-    assert report["finetune_rows"] + report["holdout_rows"] == len(corpus.texts)
+    assert len(head.full.adapters) == report["encoders"] == 2
+    # 3 folds: the first two are held out, one from each encoder; augmentation rows are only
+    # ever trained on (they have no held-out score to stack)
+    assert report["holdout_rows"] == (_fold_ids(real.labels, 3, 3) < 2).sum()
     assert {"holdout_full", "holdout_encoder_alone", "cv_kernel_stack"} <= report.keys()
     assert "cv_full" not in report  # the kernel machine's stack is not the shipped full path
     assert 0.0 < head.thresholds["full"] < 1.0
