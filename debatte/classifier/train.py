@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 
 from . import data, embeddings
 from .bias import augmentation_sentences
-from .encoder import EncoderAdapter, FineTunedEncoder
+from .encoder import EncoderAdapter, FineTunedEncoders
 from .encoder_weights import shipped_encoder
 from .features import NgramTfidf, embedding_text, lang_matrix, normalize
 from .finetune import FinetuneConfig, finetune
@@ -348,7 +348,7 @@ def _finetune_fold(
         adapter = finetune(
             base, texts, labels, seed=seed, cfg=cfg, progress=lambda m: print(tag + m, flush=True)
         )
-        return adapter, FineTunedEncoder(base, adapter).decisions(held_texts)
+        return adapter, FineTunedEncoders(base, [adapter]).decisions(held_texts)
 
 
 def _fit_encoder_path(

