@@ -49,7 +49,7 @@ def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.n
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     """GELU in its tanh form, as fine-tuning used it (several times faster than erf),
-    computed in one buffer: a comment's pass is bound by memory traffic, not arithmetic."""
+    computed in one buffer to spare memory traffic."""
     inner = x * x
     inner *= x
     inner *= np.float32(0.044715)
@@ -69,8 +69,9 @@ class FineTunedEncoders:
     The encoders differ only in their low-rank updates, biases, layer norms and heads, so they
     run together: each frozen base matrix is read once per layer and multiplied with all
     encoders' hidden states stacked, and each encoder's update is added as ``(x @ A) @ B``.
-    A comment's forward pass is bound by reading the 85 MB of base weights, not by the
-    arithmetic, so two encoders cost far less than twice one (and the base is held once).
+    A tweet's forward pass is bound by reading the 85 MB of base weights, not by the
+    arithmetic, so two encoders cost far less than twice one (and the base is held once);
+    a long comment's pass is bound by the arithmetic.
     """
 
     def __init__(self, base: EncoderWeights, adapters: Sequence[EncoderAdapter]) -> None:
@@ -95,9 +96,6 @@ class FineTunedEncoders:
         self.head_b = np.array(
             [float(np.asarray(a.tensors["head.b"]).reshape(-1)[0]) for a in adapters], np.float32
         )
-
-    def __len__(self) -> int:
-        return len(self.adapters)
 
     def token_ids(self, text: str) -> list[int]:
         return self.base.tokenizer.encode(text, self.max_tokens, PREFIX)
