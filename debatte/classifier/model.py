@@ -199,14 +199,17 @@ class Head:
         return len(self.char.vocab)
 
     # -- features --------------------------------------------------------------------------
+    def ngram_row(self, vec: NgramTfidf, norm: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and the values the fast model weighs: presence or TF-IDF."""
+        idx, val = vec.row(norm)
+        return idx, np.ones_like(val) if self.fast_binary else val
+
     def sparse_row(self, norm: str, lang: str) -> tuple[np.ndarray, np.ndarray]:
-        wi, wv = self.word.row(norm)
-        ci, cv = self.char.row(norm)
+        wi, wv = self.ngram_row(self.word, norm)
+        ci, cv = self.ngram_row(self.char, norm)
         li = LANG_FEATURES.index(f"lang={lang}") if f"lang={lang}" in LANG_FEATURES else 2
         idx = np.concatenate([wi, ci + self.n_word, [self.n_word + self.n_char + li]])
         val = np.concatenate([wv, cv, [1.0]]).astype(np.float32)
-        if self.fast_binary:
-            val = np.ones_like(val)
         return idx.astype(np.int64), val
 
     # -- scoring ---------------------------------------------------------------------------
@@ -252,17 +255,12 @@ class Head:
         grams += [
             (f"{toks[i]} {toks[i + 1]}", (owners[i], owners[i + 1])) for i in range(len(toks) - 1)
         ]
-        self._spread(self.word, coef[: self.n_word], norm, grams, contrib, self.fast_binary)
+        self._spread(self.word, coef[: self.n_word], norm, grams, contrib)
         char_grams = [
             (g, (pi,)) for pi, piece in enumerate(pieces) for g in self.char.analyze(piece)
         ]
         self._spread(
-            self.char,
-            coef[self.n_word : self.n_word + self.n_char],
-            norm,
-            char_grams,
-            contrib,
-            self.fast_binary,
+            self.char, coef[self.n_word : self.n_word + self.n_char], norm, char_grams, contrib
         )
         ranked = sorted(contrib.items(), key=lambda kv: (-kv[1], kv[0]))
         out: list[str] = []
@@ -277,18 +275,15 @@ class Head:
                 break
         return out
 
-    @staticmethod
     def _spread(
+        self,
         vec: NgramTfidf,
         coef: np.ndarray,
         norm: str,
         grams: Iterable[tuple[str, tuple[int, ...]]],
         contrib: dict[int, float],
-        binary: bool,
     ) -> None:
-        idx, val = vec.row(norm)
-        if binary:
-            val = np.ones_like(val)
+        idx, val = self.ngram_row(vec, norm)
         weight = dict(zip(idx.tolist(), (val * coef[idx]).tolist(), strict=True))
         occurrences: dict[int, list[tuple[int, ...]]] = defaultdict(list)
         for g, owner in grams:
