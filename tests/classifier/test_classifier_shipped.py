@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from debatte.classifier.model import ClassifierModel
+from debatte.classifier.model import ClassifierModel, EncoderPath
 
 pytestmark = pytest.mark.slow
 
@@ -52,6 +52,30 @@ def test_clear_cases(shipped: ClassifierModel, mode: str) -> None:
         assert s.score < 0.4, (text, s)
     assert shipped.score(OFFENSIVE_DE[0], mode=mode).language == "de"
     assert shipped.score(OFFENSIVE_EN[0], mode=mode).language == "en"
+
+
+INSULTS_EN = [
+    "You are a stupid idiot",
+    "Shut up, you moron.",
+    "What a dumb loser you are",
+    "You are an idiot",
+]
+
+
+def test_english_insults_without_slurs_score_higher_with_the_german_encoders(
+    shipped: ClassifierModel,
+) -> None:
+    """Davidson's labels are slur-driven, so the English fast path scores plain insults low;
+    the full path stacks the German head's multilingual encoders, which know insults."""
+    full = shipped.heads["en"].full
+    assert isinstance(full, EncoderPath) and full.shared_from == "de"
+    assert full.encoders() is shipped.heads["de"].full.encoders()  # type: ignore[union-attr]
+    insults = [shipped.score(t, mode="full") for t in INSULTS_EN]
+    assert all(s.model.endswith(":en:full") for s in insults)
+    for text, s in zip(INSULTS_EN, insults, strict=True):
+        assert s.score > shipped.score(text, mode="fast").score, (text, s)
+    neutral = [shipped.score(t, mode="full").score for t in NEUTRAL_EN]
+    assert min(s.score for s in insults) > max(neutral)
 
 
 def test_reasons_name_the_insult(shipped: ClassifierModel) -> None:

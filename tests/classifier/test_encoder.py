@@ -272,7 +272,7 @@ def test_training_writes_a_model_that_scores_with_both_encoders_and_the_same_fil
                 full="encoder",
                 finetune=FinetuneConfig(epochs=2, batch_size=8, lr=2e-3, max_tokens=32),
             ),
-            en=small(),
+            en=small(encoders_from="de", shared_encoder_rows=12),
         )
 
     meta = train(config(tmp_path / "a"), progress=lambda _m: None)
@@ -282,6 +282,15 @@ def test_training_writes_a_model_that_scores_with_both_encoders_and_the_same_fil
     full = model.heads["de"].full
     assert isinstance(full, EncoderPath) and len(full.adapters) == 2
     assert model.score("Du bist ein Idiot").model.endswith(":de:full")
+    # the English head stacks the German encoders (stored once, built once) on 12 of its rows
+    english = model.heads["en"].full
+    assert isinstance(english, EncoderPath) and english.shared_from == "de"
+    assert english.kernel is not None and len(english.stack) == 4
+    assert english.encoders() is full.encoders()
+    assert meta["cross_validation"]["en"]["shared_encoder_rows"] == 12
+    with np.load(tmp_path / "a" / "en.npz") as stored:
+        assert not [k for k in stored.files if k.startswith("enc")]
+    assert model.score("you are a stupid idiot").model.endswith(":en:full")
 
     train(config(tmp_path / "b"), progress=lambda _m: None)
     written = sorted(p.name for p in (tmp_path / "a").iterdir())
@@ -289,3 +298,20 @@ def test_training_writes_a_model_that_scores_with_both_encoders_and_the_same_fil
     for name in written:
         same = (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
         assert same, name
+
+
+def test_a_head_cannot_borrow_encoders_from_a_head_the_model_lacks(
+    tmp_path: Path, tiny_adapter: EncoderAdapter
+) -> None:
+    heads = tiny_heads()
+    de = EncoderPath(adapters=[tiny_adapter], stack=(0.0, 1.0, 0.0))
+    heads["en"].full = EncoderPath(
+        adapters=de.adapters, stack=(1.0, 1.0, 0.0), shared_from="fr", source=de
+    )
+    with pytest.raises(ValueError, match="missing head"):
+        save_model(tmp_path / "m", heads, {"name": "tiny"})
+
+    heads["en"].full.shared_from = "de"  # borrows from a head without encoders
+    save_model(tmp_path / "m", heads, {"name": "tiny"})
+    with pytest.raises(ValueError, match="does not have"):
+        load_model(tmp_path / "m")
