@@ -374,7 +374,7 @@ def fit_head(
     if encoder:
         _fit_encoder_path(head, corpus, hc, fold, oof_fast, oof_svm, seed, report, progress)
     elif shared is not None:
-        _stack_shared_encoders(head, corpus, hc, shared, oof_fast, oof_svm, seed, report, progress)
+        _stack_shared_encoders(head, corpus, hc, shared, oof_fast, oof_svm, report, progress)
     return head, report
 
 
@@ -414,7 +414,6 @@ def _stack_shared_encoders(
     shared: SharedEncoderScores,
     oof_fast: np.ndarray,
     oof_svm: np.ndarray,
-    seed: int,
     report: dict[str, Any],
     progress: Callable[[str], None],
 ) -> None:
@@ -429,21 +428,15 @@ def _stack_shared_encoders(
         f"[{head.name}] the {source} head's encoders scored {len(rows)} rows "
         f"({seconds:.0f}s, beside the other models)"
     )
-    kernel = head.full if isinstance(head.full, KernelPath) else None
-    columns = [oof_fast[rows], enc] + ([oof_svm[rows]] if kernel else [])
-    stacked = np.column_stack(columns)
-    coef, intercept = _stack(stacked, y[rows], hc.prior)
+    stack, kernel, p_full = _stack_encoders(head, hc, y[rows], oof_fast[rows], enc, oof_svm[rows])
     head.full = EncoderPath(
         adapters=shared.path.adapters,
-        stack=(*(float(c) for c in coef), float(intercept)),
+        stack=stack,
         kernel=kernel,
         shared_from=source,
         source=shared.path,
     )
-    p_full = 1 / (1 + np.exp(-(stacked @ coef + intercept)))
-    head.thresholds["full"] = best_threshold(y[rows], p_full)
-    if "cv_full" in report:  # that was the kernel machine's stack, not the shipped full path
-        report["cv_kernel_stack"] = report.pop("cv_full")
+    _rename_kernel_stack(report)
     p_enc = 1 / (1 + np.exp(-enc))  # uncalibrated: for the ranking figures
     report["shared_encoders_from"] = source
     report["shared_encoder_rows"] = int(len(rows))
@@ -518,22 +511,40 @@ def _fit_encoder_path(
         for out, future in zip(outs, futures, strict=True):
             adapter, enc[out] = future.result()
             adapters.append(adapter)
-    kernel = head.full if isinstance(head.full, KernelPath) else None
-    columns = [oof_fast[held], enc[held]] + ([oof_svm[held]] if kernel else [])
-    stacked = np.column_stack(columns)
-    coef, intercept = _stack(stacked, y[held], hc.prior)
-    head.full = EncoderPath(
-        adapters=adapters, stack=(*(float(c) for c in coef), float(intercept)), kernel=kernel
+    stack, kernel, p_full = _stack_encoders(
+        head, hc, y[held], oof_fast[held], enc[held], oof_svm[held]
     )
-    p_full = 1 / (1 + np.exp(-(stacked @ coef + intercept)))
-    head.thresholds["full"] = best_threshold(y[held], p_full)
-    if "cv_full" in report:  # that was the kernel machine's stack, not the shipped full path
-        report["cv_kernel_stack"] = report.pop("cv_full")
+    head.full = EncoderPath(adapters=adapters, stack=stack, kernel=kernel)
+    _rename_kernel_stack(report)
     report["holdout_rows"] = int(len(held))
     report["holdout_full"] = _cv_report(y[held], p_full, head.thresholds["full"])
     p_enc = 1 / (1 + np.exp(-enc[held]))  # uncalibrated: for the ranking figures
     report["holdout_encoder_alone"] = _cv_report(y[held], p_enc, best_threshold(y[held], p_enc))
     report["encoders"] = hc.encoder_folds
+
+
+def _stack_encoders(
+    head: Head,
+    hc: HeadConfig,
+    y: np.ndarray,
+    fast: np.ndarray,
+    enc: np.ndarray,
+    svm: np.ndarray,
+) -> tuple[tuple[float, ...], KernelPath | None, np.ndarray]:
+    """The stack of the fast path, the encoders and (when the head has one) the kernel
+    machine, fitted on rows where all are out-of-sample; sets the full path's threshold.
+    Returns the stack's weights, the kernel machine and the stacked probabilities."""
+    kernel = head.full if isinstance(head.full, KernelPath) else None
+    stacked = np.column_stack([fast, enc] + ([svm] if kernel else []))
+    coef, intercept = _stack(stacked, y, hc.prior)
+    p_full = 1 / (1 + np.exp(-(stacked @ coef + intercept)))
+    head.thresholds["full"] = best_threshold(y, p_full)
+    return (*(float(c) for c in coef), float(intercept)), kernel, p_full
+
+
+def _rename_kernel_stack(report: dict[str, Any]) -> None:
+    if "cv_full" in report:  # that was the kernel machine's stack, not the shipped full path
+        report["cv_kernel_stack"] = report.pop("cv_full")
 
 
 def _cv_report(y: np.ndarray, probs: np.ndarray, threshold: float) -> dict[str, float]:
