@@ -126,6 +126,13 @@ class Corpus:
     # True for rows that are only ever trained on (augmentation), never cross-validated
     train_only: np.ndarray | None = None
 
+    @property
+    def real(self) -> np.ndarray:
+        """True for the rows that are not augmentation (cross-validated, sampled, stacked)."""
+        if self.train_only is None:
+            return np.ones(len(self.labels), dtype=bool)
+        return ~self.train_only
+
     def with_train_only(self, texts: Sequence[str], label: int, source: str) -> Corpus:
         base = self.train_only if self.train_only is not None else np.zeros(len(self.texts), bool)
         return Corpus(
@@ -307,7 +314,7 @@ def fit_head(
     norms = [normalize(t) for t in corpus.texts]
     langs = [detect_language(t) for t in corpus.texts]
     y = corpus.labels
-    real = np.ones(len(y), dtype=bool) if corpus.train_only is None else ~corpus.train_only
+    real = corpus.real
     fold = np.full(len(y), -1)
     fold[real] = _fold_ids(y[real], folds, seed)
     use_full = emb is not None and bool(hc.backends)
@@ -385,10 +392,10 @@ class SharedEncoderScores:
     def __init__(
         self, source: str, path: EncoderPath, corpus: Corpus, hc: HeadConfig, seed: int
     ) -> None:
-        y = corpus.labels
-        real = np.ones(len(y), dtype=bool) if corpus.train_only is None else ~corpus.train_only
         self.source, self.path = source, path
-        self.rows = _sample_rows(np.flatnonzero(real), y, hc.shared_encoder_rows, seed)
+        self.rows = _sample_rows(
+            np.flatnonzero(corpus.real), corpus.labels, hc.shared_encoder_rows, seed
+        )
         texts = [embedding_text(corpus.texts[i]) for i in self.rows]
         self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         self._started = time.perf_counter()
