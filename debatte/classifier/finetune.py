@@ -6,7 +6,8 @@ are trained as well. Word embeddings are looked up in numpy from the 4-bit table
 not trained), so the 384 MB float table is never built. Seeds, thread count and batch order
 are fixed, so two runs give the same adapter. The adapter returned is the average of the
 weights over the last third of the steps (stochastic weight averaging), steadier than the
-weights of the last step alone.
+weights of the last step alone. Where the CPU multiplies bfloat16 in hardware, the products
+with the frozen matrices are taken in bfloat16 (about 1.4 times faster; see ``precision``).
 
 Only training needs PyTorch; scoring runs the result in numpy (:mod:`.encoder`).
 """
@@ -39,6 +40,33 @@ class FinetuneConfig:
     # the weights returned are averaged over the steps from this fraction of training on
     # (1.0: the last step's weights)
     average_from: float = 0.67
+    # the frozen base matrices' precision: "bfloat16" (products about 1.4 times faster where the
+    # CPU multiplies bfloat16 in hardware, AVX-512 BF16 or AMX), "float32", or "auto" (bfloat16
+    # where the CPU has it). The trained update, biases, norms and attention stay in float32.
+    precision: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, not {self.precision!r}")
+
+
+PRECISIONS = ("auto", "bfloat16", "float32")
+
+
+def native_bfloat16() -> bool:
+    """Whether this CPU multiplies bfloat16 matrices in hardware (without it, PyTorch emulates
+    them, slower than float32)."""
+    import torch
+
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")  # torch.cpu, private
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
+
+
+def resolved_precision(cfg: FinetuneConfig) -> str:
+    """The precision fine-tuning with ``cfg`` uses on this machine."""
+    if cfg.precision == "auto":
+        return "bfloat16" if native_bfloat16() else "float32"
+    return cfg.precision
 
 
 def _build(base: EncoderWeights, cfg: FinetuneConfig) -> Any:
@@ -46,19 +74,24 @@ def _build(base: EncoderWeights, cfg: FinetuneConfig) -> Any:
     from torch import nn
     from torch.nn import functional as F  # noqa: N812
 
+    low = torch.bfloat16 if resolved_precision(cfg) == "bfloat16" else torch.float32
+
     class LoRALinear(nn.Module):
         weight: torch.Tensor  # the frozen base weight: a buffer, not a parameter
 
         def __init__(self, w: np.ndarray, b: np.ndarray) -> None:
             super().__init__()
-            self.register_buffer("weight", torch.from_numpy(w.copy()))
+            self.register_buffer("weight", torch.from_numpy(w.copy()).to(low))
             self.bias = nn.Parameter(torch.from_numpy(b.copy()))
             self.A = nn.Parameter(torch.randn(cfg.rank, w.shape[1]) / math.sqrt(w.shape[1]))
             self.B = nn.Parameter(torch.zeros(w.shape[0], cfg.rank))
             self.scale = cfg.alpha / cfg.rank
 
-        def forward(self, x: Any) -> Any:
-            return F.linear(x, self.weight, self.bias) + (x @ self.A.t() @ self.B.t()) * self.scale
+        def forward(self, x: Any, x_low: Any = None) -> Any:
+            """``x_low``: ``x`` already cast to the frozen weight's precision (q, k and v
+            share one cast). The trained update and bias stay in float32."""
+            frozen = F.linear(x.to(low) if x_low is None else x_low, self.weight)
+            return F.linear((x @ self.A.t()) * self.scale, self.B, self.bias) + frozen
 
     def layer_norm(w: np.ndarray, b: np.ndarray) -> Any:
         ln = nn.LayerNorm(len(w), eps=base.config.eps)
@@ -96,8 +129,9 @@ def _build(base: EncoderWeights, cfg: FinetuneConfig) -> Any:
             att_mask = (1.0 - mask[:, None, None, :]) * -1e9
             ly: Any  # a layer's submodules are set by name above
             for ly in self.layers:
+                x_low = x.to(low)
                 q, k, v = (
-                    getattr(ly, n)(x).view(bsz, seq, c.heads, hd).transpose(1, 2)
+                    getattr(ly, n)(x, x_low).view(bsz, seq, c.heads, hd).transpose(1, 2)
                     for n in ("q", "k", "v")
                 )
                 ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=att_mask)

@@ -38,7 +38,7 @@ from .bias import augmentation_sentences
 from .encoder import EncoderAdapter, FineTunedEncoders
 from .encoder_weights import shipped_encoder
 from .features import NgramTfidf, embedding_text, lang_matrix, normalize
-from .finetune import FinetuneConfig, finetune
+from .finetune import FinetuneConfig, finetune, resolved_precision
 from .language import detect_language
 from .metrics import average_precision, best_threshold, classification_report
 from .model import DEFAULT_MODEL_DIR, EncoderPath, Head, KernelPath, save_model
@@ -528,6 +528,7 @@ def _fit_encoder_path(
     p_enc = 1 / (1 + np.exp(-enc[held]))  # uncalibrated: for the ranking figures
     report["holdout_encoder_alone"] = _cv_report(y[held], p_enc, best_threshold(y[held], p_enc))
     report["encoders"] = hc.encoder_folds
+    report["finetune_precision"] = resolved_precision(cfg)
 
 
 def _stack_encoders(
