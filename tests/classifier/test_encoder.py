@@ -108,22 +108,21 @@ def test_fine_tuning_returns_weights_averaged_over_its_last_steps(
     assert encoder.decisions(DE_BAD).min() > encoder.decisions(DE_OK).max()
 
 
-@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
-def test_fine_tuning_in_either_precision_teaches_the_same(precision: str) -> None:
+def test_fine_tuning_in_either_precision_teaches_the_same() -> None:
     """The frozen matrices in bfloat16 (where the CPU multiplies it in hardware) or in
     float32: both learn the task, and their decisions agree closely."""
     texts = [*DE_BAD, *DE_OK] * 2
     labels = np.array(([1] * len(DE_BAD) + [0] * len(DE_OK)) * 2)
     runs = {}
-    for p in ("float32", precision):
-        cfg = FinetuneConfig(epochs=4, batch_size=8, lr=2e-3, max_tokens=32, precision=p)
+    for precision in ("float32", "bfloat16"):
+        cfg = FinetuneConfig(epochs=4, batch_size=8, lr=2e-3, max_tokens=32, precision=precision)
         adapter = finetune(
             shipped_encoder(), texts, labels, seed=7, cfg=cfg, progress=lambda _m: None
         )
-        runs[p] = FineTunedEncoders(shipped_encoder(), [adapter]).decisions(DE_BAD + DE_OK)
-    scores = runs[precision]
-    assert scores[: len(DE_BAD)].min() > scores[len(DE_BAD) :].max()
-    assert np.corrcoef(scores, runs["float32"])[0, 1] > 0.95
+        runs[precision] = FineTunedEncoders(shipped_encoder(), [adapter]).decisions(DE_BAD + DE_OK)
+        scores = runs[precision]
+        assert scores[: len(DE_BAD)].min() > scores[len(DE_BAD) :].max(), precision
+    assert np.corrcoef(runs["bfloat16"], runs["float32"])[0, 1] > 0.95
 
 
 def test_an_unknown_precision_is_refused() -> None:
