@@ -19,7 +19,7 @@ from debatte.classifier.encoder_weights import (
     read_encoder_file,
     shipped_encoder,
 )
-from debatte.classifier.finetune import FinetuneConfig, finetune
+from debatte.classifier.finetune import FinetuneConfig, _numpy_lora_product, finetune
 from debatte.classifier.model import EncoderPath, load_model, save_model
 from debatte.classifier.train import HeadConfig, TrainConfig, _fold_ids, fit_head, train
 from tests.classifier.conftest import DE_BAD, DE_OK, EN_BAD, EN_OK, tiny_corpus, tiny_heads
@@ -123,6 +123,40 @@ def test_fine_tuning_in_either_precision_teaches_the_same() -> None:
         scores = runs[precision]
         assert scores[: len(DE_BAD)].min() > scores[len(DE_BAD) :].max(), precision
     assert np.corrcoef(runs["bfloat16"], runs["float32"])[0, 1] > 0.95
+
+
+def test_float32_fine_tuning_multiplies_as_pytorch_does() -> None:
+    """In float32 the linear layers are multiplied by numpy's BLAS (faster than PyTorch's on
+    AMD's CPUs): outputs and gradients are those of the same layers written in PyTorch, for
+    one layer and for several that read one input (q, k and v)."""
+    import torch
+    from torch.nn import functional as F  # noqa: N812
+
+    gen = torch.Generator().manual_seed(0)
+    for sizes in ((12, 12, 7), (9,)):
+        x = torch.randn(2, 5, 12, generator=gen, requires_grad=True)
+        frozen = [torch.randn(n, 12, generator=gen) for n in sizes]
+        params = [
+            torch.randn(shape, generator=gen).requires_grad_()
+            for n in sizes
+            for shape in ((n,), (4, 12), (n, 4))  # bias, A, B
+        ]
+        out = _numpy_lora_product()(x, torch.cat(frozen).numpy(), 2.0, *params)
+        expected = torch.cat(
+            [
+                F.linear(x, w, b) + 2.0 * (x @ a.t()) @ bb.t()
+                for w, b, a, bb in zip(
+                    frozen, params[0::3], params[1::3], params[2::3], strict=True
+                )
+            ],
+            dim=-1,
+        )
+        torch.testing.assert_close(out, expected, rtol=1e-4, atol=1e-4)
+        upstream = torch.randn(out.shape, generator=gen)
+        got = torch.autograd.grad((out * upstream).sum(), [x, *params])
+        want = torch.autograd.grad((expected * upstream).sum(), [x, *params])
+        for g, w_ in zip(got, want, strict=True):
+            torch.testing.assert_close(g, w_, rtol=1e-4, atol=1e-4)
 
 
 def test_an_unknown_precision_is_refused() -> None:
