@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .encoder import LAYER_NORMS, LINEARS, PREFIX, EncoderAdapter
+from .encoder import FUSED, LAYER_NORMS, LINEARS, PREFIX, EncoderAdapter
 from .encoder_weights import EncoderWeights
 
 
@@ -53,7 +53,6 @@ class FinetuneConfig:
 
 
 PRECISIONS = ("auto", "bfloat16", "float32")
-GROUPS = (("q", "k", "v"), ("ao",), ("fi",), ("fo",))  # linear layers that read one input
 
 
 def native_bfloat16() -> bool:
@@ -190,8 +189,8 @@ def _build(base: EncoderWeights, cfg: FinetuneConfig) -> Any:
                     setattr(layer, name, LoRALinear(t[f"l{i}.{name}.w"], t[f"l{i}.{name}.b"]))
                 if in_numpy:  # a plain attribute: numpy arrays, never trained or saved
                     layer.frozen = {  # type: ignore[assignment]
-                        "".join(names): np.concatenate([t[f"l{i}.{n}.w"] for n in names])
-                        for names in GROUPS
+                        fused: np.concatenate([t[f"l{i}.{n}.w"] for n in names])
+                        for fused, names in FUSED.items()
                     }
                 for name in LAYER_NORMS:
                     setattr(layer, name, layer_norm(t[f"l{i}.{name}.w"], t[f"l{i}.{name}.b"]))
