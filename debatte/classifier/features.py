@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import _lru_cache_wrapper, lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -67,13 +68,25 @@ def char_ngrams(norm: str, n_min: int = 2, n_max: int = 5) -> list[str]:
     """Character n-grams inside word boundaries (like scikit-learn's ``char_wb``)."""
     grams: list[str] = []
     for tok in norm.split():
-        padded = f" {tok} "
-        length = len(padded)
-        for n in range(n_min, n_max + 1):
-            if n > length:
-                break
-            grams.extend(padded[i : i + n] for i in range(length - n + 1))
+        grams.extend(token_char_ngrams(tok, n_min, n_max))
     return grams
+
+
+def token_char_ngrams(tok: str, n_min: int = 2, n_max: int = 5) -> list[str]:
+    """The character n-grams of one whitespace-separated token, padded by a space each side."""
+    padded = f" {tok} "
+    length = len(padded)
+    grams: list[str] = []
+    for n in range(n_min, n_max + 1):
+        if n > length:
+            break
+        grams.extend(padded[i : i + n] for i in range(length - n + 1))
+    return grams
+
+
+# Distinct tokens whose character n-gram columns a vectoriser remembers. Words repeat from
+# comment to comment, so most tokens of a new comment are looked up once, not n-grammed.
+TOKEN_CACHE_SIZE = 100_000
 
 
 ANALYZERS: dict[str, Callable[[str], list[str]]] = {"word": word_ngrams, "char": char_ngrams}
@@ -88,9 +101,30 @@ class NgramTfidf:
     max_features: int = 100_000
     vocab: dict[str, int] = field(default_factory=dict)
     idf: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    token_columns: _lru_cache_wrapper[tuple[int, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        self.token_columns = lru_cache(maxsize=TOKEN_CACHE_SIZE)(self._token_columns)
 
     def analyze(self, norm: str) -> list[str]:
         return ANALYZERS[self.kind](norm)
+
+    def _token_columns(self, tok: str) -> tuple[int, ...]:
+        """Vocabulary columns of one token's character n-grams, repeats kept, in order."""
+        vocab = self.vocab
+        return tuple(vocab[g] for g in token_char_ngrams(tok) if g in vocab)
+
+    def columns(self, norm: str) -> list[int]:
+        """Vocabulary columns of a document's n-grams, one per occurrence (unknown dropped)."""
+        if self.kind == "char":
+            cols: list[int] = []
+            for tok in norm.split():
+                cols.extend(self.token_columns(tok))
+            return cols
+        vocab = self.vocab
+        return [vocab[g] for g in self.analyze(norm) if g in vocab]
 
     def fit(self, norms: Sequence[str]) -> NgramTfidf:
         df: Counter[str] = Counter()
@@ -101,16 +135,17 @@ class NgramTfidf:
         kept = kept[: self.max_features]
         kept.sort(key=lambda gc: gc[0])
         self.vocab = {g: i for i, (g, _c) in enumerate(kept)}
+        self.token_columns.cache_clear()
         n = len(norms)
         self.idf = np.array([math.log((1 + n) / (1 + c)) + 1.0 for _g, c in kept], dtype=np.float32)
         return self
 
     def row(self, norm: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and L2-normalised TF-IDF values of one document."""
-        counts = Counter(g for g in self.analyze(norm) if g in self.vocab)
+        counts = Counter(self.columns(norm))
         if not counts:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        idx = np.fromiter((self.vocab[g] for g in counts), dtype=np.int64, count=len(counts))
+        idx = np.fromiter(counts, dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         val = (1.0 + np.log(tf)) * self.idf[idx]
         val /= np.float32(np.linalg.norm(val)) or np.float32(1.0)

@@ -30,7 +30,7 @@ import logging
 import math
 import os
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,12 +262,14 @@ class Head:
         grams += [
             (f"{toks[i]} {toks[i + 1]}", (owners[i], owners[i + 1])) for i in range(len(toks) - 1)
         ]
-        self._spread(self.word, coef[: self.n_word], norm, grams, contrib)
-        char_grams = [
-            (g, (pi,)) for pi, piece in enumerate(pieces) for g in self.char.analyze(piece)
+        vocab = self.word.vocab
+        word_columns = [(vocab[g], owner) for g, owner in grams if g in vocab]
+        self._spread(self.word, coef[: self.n_word], norm, word_columns, contrib)
+        char_columns = [
+            (j, (pi,)) for pi, piece in enumerate(pieces) for j in self.char.token_columns(piece)
         ]
         self._spread(
-            self.char, coef[self.n_word : self.n_word + self.n_char], norm, char_grams, contrib
+            self.char, coef[self.n_word : self.n_word + self.n_char], norm, char_columns, contrib
         )
         ranked = sorted(contrib.items(), key=lambda kv: (-kv[1], kv[0]))
         out: list[str] = []
@@ -287,21 +289,19 @@ class Head:
         vec: NgramTfidf,
         coef: np.ndarray,
         norm: str,
-        grams: Iterable[tuple[str, tuple[int, ...]]],
+        columns: Sequence[tuple[int, tuple[int, ...]]],
         contrib: dict[int, float],
     ) -> None:
+        """Share each n-gram column's contribution among the words (pieces) it came from."""
         idx, val = self.ngram_row(vec, norm)
         weight = dict(zip(idx.tolist(), (val * coef[idx]).tolist(), strict=True))
-        occurrences: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-        for g, owner in grams:
-            j = vec.vocab.get(g)
-            if j is not None:
-                occurrences[j].append(owner)
-        for j, owner_list in occurrences.items():
-            share = weight.get(j, 0.0) / len(owner_list)
-            for owner in owner_list:
+        occurrences = Counter(j for j, _owner in columns)
+        for j, owner in columns:
+            w = weight.get(j)
+            if w:
+                share = w / occurrences[j] / len(owner)
                 for pi in owner:
-                    contrib[pi] += share / len(owner)
+                    contrib[pi] += share
 
 
 class ClassifierModel:

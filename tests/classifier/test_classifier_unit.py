@@ -102,6 +102,24 @@ def test_vectorizer_rows_are_l2_normalised_and_deterministic() -> None:
     assert len(idx) == 0 and len(val) == 0
 
 
+def test_char_rows_from_remembered_tokens_match_the_n_grams() -> None:
+    docs = [normalize(t) for t in ["Du bist doof", "doof doof, du", "Bist du da?", "da da"]]
+    vec = NgramTfidf("char", min_df=1).fit(docs)
+    for doc in [*docs, "doof bist du", "ganz neue wörter doof"]:
+        counted: dict[int, int] = {}
+        for gram in char_ngrams(doc):
+            if gram in vec.vocab:
+                counted[vec.vocab[gram]] = counted.get(vec.vocab[gram], 0) + 1
+        assert sorted(vec.columns(doc)) == sorted(j for j, c in counted.items() for _ in range(c))
+        idx, _val = vec.row(doc)
+        assert sorted(idx.tolist()) == sorted(counted)
+    assert vec.token_columns.cache_info().hits > 0
+    # refitting on other comments forgets the columns of the old vocabulary
+    vec.fit([normalize(t) for t in ["ganz andere texte", "andere texte"]])
+    assert vec.columns("doof") == []
+    assert vec.columns("andere") == [vec.vocab[g] for g in char_ngrams("andere")]
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
