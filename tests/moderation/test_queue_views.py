@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from debatte.articles.models import Section, Site, SiteMembership, default_site_id
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
+from debatte.discussions.services.moderating import record_score
 from debatte.moderation.models import AuditEntry, Reason
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +246,23 @@ def test_pending_queue_shows_comment_context_history_and_reasons(
     assert "Veraltet" not in page
     assert "Unterstellung" in page  # in the shorten form
     assert 'data-queue-tab="pending"' in page
+
+
+def test_a_classifier_flag_and_the_score_are_said_once(
+    mod: Any, reader: Any, home_site: Site, article: Any, make_comment: Callable[..., Any]
+) -> None:
+    Site.objects.filter(pk=home_site.pk).update(moderation_mode="post")
+    comment = make_comment(article, author=reader, body="Du Vollpfosten.")
+    record_score(comment, score=0.97, reasons=["vollpfosten"], flagged=True)
+    page = logged_in(mod).get(QUEUE_URL + "?queue=flagged").content.decode()
+    assert page.count("vollpfosten") == 1
+    assert "0.97" in page or "0,97" in page
+    # below the site's threshold there is no flag: the score is still shown, once
+    record_score(comment, score=0.41, reasons=["vollpfosten"], flagged=False)
+    Comment.objects.filter(pk=comment.pk).update(status=CommentStatus.PENDING)
+    page = logged_in(mod).get(QUEUE_URL).content.decode()
+    assert page.count("vollpfosten") == 1
+    assert "0.41" in page or "0,41" in page
 
 
 def test_tabs_show_counts_and_each_queue_its_items(

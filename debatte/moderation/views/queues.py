@@ -87,6 +87,14 @@ class ItemView:
     def comment(self) -> Comment:
         return self.item.comment
 
+    @property
+    def score_in_why(self) -> bool:
+        """Whether a classifier flag already says the score and its words (no second line)."""
+        return any(
+            isinstance(flag, dict) and flag.get("code") == "toxicity"
+            for flag in self.comment.flags or []
+        )
+
 
 def explain(item: QueueItem) -> list[str]:
     """Why the comment is in the queue, in words: the checks' flags and the readers' reports."""
