@@ -90,10 +90,7 @@ class ItemView:
     @property
     def score_in_why(self) -> bool:
         """Whether a classifier flag already says the score and its words (no second line)."""
-        return any(
-            isinstance(flag, dict) and flag.get("code") == "toxicity"
-            for flag in self.comment.flags or []
-        )
+        return "toxicity" in self.comment.flag_codes.split()
 
 
 def explain(item: QueueItem) -> list[str]:
