@@ -41,6 +41,18 @@ def test_shipped_model_is_openly_licensed(shipped: ClassifierModel) -> None:
     assert size < 10_000_000
 
 
+def test_shipped_model_is_what_train_classifier_writes(shipped: ClassifierModel) -> None:
+    """The shipped German head averages one encoder per held-out fold, as many as the
+    training code fine-tunes today, and the English head borrows the same encoders."""
+    from debatte.classifier.train import TrainConfig
+
+    de, en = shipped.heads["de"].full, shipped.heads["en"].full
+    assert isinstance(de, EncoderPath) and isinstance(en, EncoderPath)
+    encoders = TrainConfig().de.encoder_folds
+    assert len(de.adapters) == shipped.meta["cross_validation"]["de"]["encoders"] == encoders
+    assert en.adapters is de.adapters
+
+
 @pytest.mark.parametrize("mode", ["fast", "auto"])
 def test_clear_cases(shipped: ClassifierModel, mode: str) -> None:
     for text in OFFENSIVE_DE + OFFENSIVE_EN:

@@ -259,10 +259,13 @@ def test_encoder_for_other_base_weights_falls_back_to_the_fast_path(
         model.score("Du bist ein Idiot", mode="full")
 
 
-def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_folds(fake_backend: str) -> None:
-    """fit_head with the encoder: fine-tuned once without fold 0 and once without fold 1,
-    stacked with the fast path and the kernel machine on those two folds, and the reports
-    say so."""
+@pytest.mark.parametrize("encoders", [2, 3])
+def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_folds(
+    fake_backend: str, encoders: int
+) -> None:
+    """fit_head with the encoder: fine-tuned once without each of the first ``encoders``
+    folds (the shipped German head: three), stacked with the fast path and the kernel machine
+    on those folds, and the reports say so."""
     cfg = HeadConfig(
         word_min_df=1,
         char_min_df=1,
@@ -270,6 +273,7 @@ def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_folds(fake_backen
         finetune=FinetuneConfig(epochs=3, batch_size=8, lr=2e-3, max_tokens=32),
         backends=(fake_backend,),
         emb_scale={fake_backend: 1.0},
+        encoder_folds=encoders,
     )
     real = tiny_corpus(DE_BAD, DE_OK)
     augmentation = ["Muslime leben in Berlin.", "Sie ist lesbisch und wohnt in Graz."]
@@ -280,10 +284,13 @@ def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_folds(fake_backen
     )
     assert isinstance(head.full, EncoderPath)
     assert head.full.kernel is not None and len(head.full.stack) == 4
-    assert len(head.full.adapters) == report["encoders"] == 2
-    # 3 folds: the first two are held out, one from each encoder; augmentation rows are only
-    # ever trained on (they have no held-out score to stack)
-    assert report["holdout_rows"] == (_fold_ids(real.labels, 3, 3) < 2).sum()
+    assert len(head.full.adapters) == report["encoders"] == encoders
+    # 3 folds: the first ``encoders`` are held out, one from each encoder; augmentation rows
+    # are only ever trained on (they have no held-out score to stack)
+    assert report["holdout_rows"] == (_fold_ids(real.labels, 3, 3) < encoders).sum()
+    # each encoder was trained without its own fold, so no two are the same
+    heads_w = [a.tensors["head.w"] for a in head.full.adapters]
+    assert all(not np.array_equal(a, b) for i, a in enumerate(heads_w) for b in heads_w[i + 1 :])
     assert {"holdout_full", "holdout_encoder_alone", "cv_kernel_stack"} <= report.keys()
     assert "cv_full" not in report  # the kernel machine's stack is not the shipped full path
     assert 0.0 < head.thresholds["full"] < 1.0
