@@ -25,11 +25,14 @@ from .bias import bias_report
 from .features import NgramTfidf, normalize
 from .metrics import (
     average_precision,
+    bootstrap_intervals,
     classification_report,
     expected_calibration_error,
     precision_at_top,
 )
 from .model import ClassifierModel, load_model
+
+GERMEVAL_WINNER = 76.77  # TUWienKBS, official metric on the coarse test set
 
 ANCHORS = {
     "germeval2018": "winner TUWienKBS 76.77 | median of 51 runs ~69 | GELECTRA-large 80.7 | "
@@ -43,10 +46,11 @@ ANCHORS = {
 }
 
 
-def metrics_for(labels: npt.ArrayLike, probs: npt.ArrayLike, threshold: float) -> dict[str, float]:
+def metrics_for(labels: npt.ArrayLike, probs: npt.ArrayLike, threshold: float) -> dict[str, Any]:
     y = np.asarray(labels, dtype=int)
     p = np.asarray(probs, dtype=float)
     rep = classification_report(y, (p >= threshold).astype(int))
+    intervals = bootstrap_intervals(y, p, threshold)
     return {
         "n": len(y),
         "positives": int(y.sum()),
@@ -57,6 +61,9 @@ def metrics_for(labels: npt.ArrayLike, probs: npt.ArrayLike, threshold: float) -
         "pr_auc": average_precision(y, p),
         "p_at_10": precision_at_top(y, p, 0.1),
         "ece": expected_calibration_error(y, p),
+        # 95 % percentile bootstrap intervals (1,000 seeded resamples of the set's comments)
+        "official_ci": [v * 100 for v in intervals["official"]],
+        "pr_auc_ci": list(intervals["pr_auc"]),
     }
 
 
@@ -75,7 +82,7 @@ def _score(model: ClassifierModel, texts: Sequence[str], mode: str) -> np.ndarra
 
 def in_domain_cv(
     texts: Sequence[str], labels: Sequence[int], folds: Sequence[int], seed: int = 0
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Fast-feature LR trained and tested on the corpus's own folds (probabilities at 0.5)."""
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
@@ -166,7 +173,7 @@ def evaluate(
     return results
 
 
-def _train_then_test(examples: Sequence[data.Example], fold_ids: Sequence[int]) -> dict[str, float]:
+def _train_then_test(examples: Sequence[data.Example], fold_ids: Sequence[int]) -> dict[str, Any]:
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
@@ -198,6 +205,23 @@ def format_results(results: dict[str, Any]) -> str:
                 f"{key:<22} {mode:<32} {r['n']:>6} {r['official']:>8.2f} {r['macro_f1']:>8.2f} "
                 f"{r['f1_pos']:>6.3f} {r['pr_auc']:>7.3f} {r['p_at_10']:>6.3f} {r['ece']:>6.3f}"
             )
+        for mode, r in by_mode.items():
+            if "official_ci" in r:
+                (o_lo, o_hi), (a_lo, a_hi) = r["official_ci"], r["pr_auc_ci"]
+                line = (
+                    f"  {mode}: 95 % bootstrap interval official {o_lo:.2f}-{o_hi:.2f}, "
+                    f"PR-AUC {a_lo:.3f}-{a_hi:.3f}"
+                )
+                if key == "germeval2018":
+                    where = (
+                        "inside it"
+                        if o_lo <= GERMEVAL_WINNER <= o_hi
+                        else "above it"
+                        if o_hi < GERMEVAL_WINNER
+                        else "below it"
+                    )
+                    line += f" (the 2018 winner's {GERMEVAL_WINNER}: {where})"
+                lines.append(line)
         lines.append(f"  anchors: {ANCHORS.get(key, '')}")
         lines.append("")
     for mode, b in results.get("bias", {}).items():

@@ -22,6 +22,7 @@ from debatte.classifier.language import detect_language
 from debatte.classifier.metrics import (
     average_precision,
     best_threshold,
+    bootstrap_intervals,
     classification_report,
     precision_at_top,
 )
@@ -153,6 +154,29 @@ def test_ranking_metrics() -> None:
     assert 0.0 < best_threshold(y, s) <= 0.9
 
 
+def test_bootstrap_intervals_bracket_the_figures_and_narrow_with_more_comments() -> None:
+    rng = np.random.default_rng(7)
+    y = rng.integers(0, 2, 400)
+    s = np.clip(0.5 * y + rng.normal(0.25, 0.25, 400), 0, 1)
+    point_official = classification_report(y, (s >= 0.5).astype(int))["official"]
+    point_ap = average_precision(y, s)
+    ci = bootstrap_intervals(y, s, 0.5, resamples=500)
+    assert ci["official"][0] < point_official < ci["official"][1]
+    assert ci["pr_auc"][0] < point_ap < ci["pr_auc"][1]
+    assert bootstrap_intervals(y, s, 0.5, resamples=500) == ci  # seeded
+
+    # Each resample's figures are those of the comments it drew, counted with repetition.
+    wide = bootstrap_intervals(y[:100], s[:100], 0.5, resamples=500)
+    assert wide["official"][1] - wide["official"][0] > ci["official"][1] - ci["official"][0]
+    one = np.random.default_rng(3).multinomial(100, np.full(100, 0.01))
+    drawn = np.repeat(np.arange(100), one)
+    direct = bootstrap_intervals(y[:100], s[:100], 0.5, resamples=1, level=0.0, seed=3)
+    assert direct["official"][0] == pytest.approx(
+        classification_report(y[drawn], (s[drawn] >= 0.5).astype(int))["official"]
+    )
+    assert direct["pr_auc"][0] == pytest.approx(average_precision(y[drawn], s[drawn]))
+
+
 def test_fold_ids_stratified_and_seeded() -> None:
     labels = np.array([0] * 10 + [1] * 5)
     a = _fold_ids(labels, 5, seed=3)
@@ -253,6 +277,8 @@ def test_in_domain_cv_and_report_formatting() -> None:
     }
     text = format_results(results)
     assert "76.77" in text and "germeval2018" in text and "100.00" in text
+    assert "95 % bootstrap interval official 100.00-100.00" in text
+    assert "the 2018 winner's 76.77: below it" in text
 
 
 @pytest.mark.parametrize("fast_model", ["nblr", "lr"])
