@@ -104,39 +104,18 @@ def bootstrap_intervals(
 
     Resampling the comments with replacement (seeded) says how far a figure would move on
     another test set of the same size from the same source: whether a model is above a
-    published anchor or only as far from it as the test set's own noise. Each resample is
-    a vector of counts per comment, so all of them are computed at once.
+    published anchor or only as far from it as the test set's own noise.
     """
     y = np.asarray(y_true, dtype=int)
     p = np.asarray(probs, dtype=float)
+    pred = (p >= threshold).astype(int)
     n = len(y)
     rng = np.random.default_rng(seed)
-    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).T.astype(float)  # (n, B)
-
-    pred = p >= threshold
-    pos, neg = y == 1, y == 0
-    tp = counts[pred & pos].sum(axis=0)
-    fp = counts[pred & neg].sum(axis=0)
-    fn = counts[~pred & pos].sum(axis=0)
-    tn = counts[~pred & neg].sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        macro_p = (np.nan_to_num(tp / (tp + fp)) + np.nan_to_num(tn / (tn + fn))) / 2
-        macro_r = (np.nan_to_num(tp / (tp + fn)) + np.nan_to_num(tn / (tn + fp))) / 2
-        official = np.nan_to_num(2 * macro_p * macro_r / (macro_p + macro_r))
-
-    # Average precision per resample, as average_precision() computes it, with weights.
-    order = np.argsort(-p, kind="mergesort")
-    weights, y_sorted = counts[order], y[order]
-    ends = np.r_[np.where(np.diff(p[order]))[0], n - 1]
-    tps = np.cumsum(weights * y_sorted[:, None], axis=0)[ends]
-    alls = np.cumsum(weights, axis=0)[ends]
-    n_pos = tps[-1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        precision = np.nan_to_num(tps / alls)
-        recall = np.nan_to_num(tps / n_pos)
-    prev_recall = np.vstack([np.zeros((1, resamples)), recall[:-1]])
-    pr_auc = np.sum((recall - prev_recall) * precision, axis=0)
-
+    official, pr_auc = [], []
+    for counts in rng.multinomial(n, np.full(n, 1.0 / n), size=resamples):
+        drawn = np.repeat(np.arange(n), counts)  # each comment as often as it was drawn
+        official.append(classification_report(y[drawn], pred[drawn])["official"])
+        pr_auc.append(average_precision(y[drawn], p[drawn]))
     tail = (1 - level) / 2 * 100
     return {
         name: (float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail)))
