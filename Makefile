@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The demo and the checks run with the repository's public development key; production sets
+# DEBATTE_SECRET_KEY and leaves this unset (settings refuse to start without a key then).
+export DEBATTE_DEVELOPMENT ?= 1
 
 .PHONY: demo test install lint typecheck djangocheck pytest pytest-sqlite pytest-postgres bench clean
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,11 +29,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBATTE_DEBUG", False)
 DATA_DIR = Path(os.environ.get("DEBATTE_DATA_DIR", BASE_DIR / "var"))
 
-_secret = os.environ.get("DEBATTE_SECRET_KEY")
+# A development flag (`make demo`, `make test` set it) allows the repository's public key; without
+# it and without DEBUG, a missing key stops every process: with the public key anyone could forge
+# e-mail confirmations, DSA notice links, unsubscribe links and message cookies.
+DEVELOPMENT = env_bool("DEBATTE_DEVELOPMENT", False)
+_secret = os.environ.get("DEBATTE_SECRET_KEY", "").strip()
 if not _secret:
-    if not DEBUG and env_bool("DEBATTE_REQUIRE_SECRET", False):
-        raise RuntimeError("DEBATTE_SECRET_KEY must be set in production.")
-    # A fixed development key; `check --deploy` flags it and production sets its own.
+    if not (DEBUG or DEVELOPMENT):
+        raise ImproperlyConfigured(
+            "DEBATTE_SECRET_KEY is not set. Set it to a long random value in production "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), or set "
+            "DEBATTE_DEVELOPMENT=1 to run with the public development key on your own machine."
+        )
     _secret = "django-insecure-debatte-development-key-change-me-0123456789"  # noqa: S105
 SECRET_KEY = _secret
 
@@ -125,8 +133,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# With REDIS_URL every process shares one cache: word-list versions, rendered pages, webhook
+# subscriptions and every throttle (core/throttle.py, allauth's rate limits) count across all
+# app servers. Without it one process on SQLite keeps them in memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("DEBATTE_CACHE_PREFIX", "debatte"),
+    }
+    if REDIS_URL
+    else {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "debatte",
     }
@@ -241,4 +259,7 @@ DEBATTE: dict[str, Any] = {
     "BASE_URL": os.environ.get("DEBATTE_BASE_URL", "http://127.0.0.1:8000"),
     # Webhooks go to public addresses only; 1 allows internal ones too (an intranet publisher).
     "WEBHOOK_ALLOW_PRIVATE": env_bool("DEBATTE_WEBHOOK_ALLOW_PRIVATE", False),
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated;
+    # core/clientip.py). Empty: REMOTE_ADDR is the client, as when readers connect directly.
+    "TRUSTED_PROXIES": env_list("DEBATTE_TRUSTED_PROXIES"),
 }

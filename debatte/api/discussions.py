@@ -32,6 +32,7 @@ from debatte.api.schemas import (
 )
 from debatte.articles.models import Article
 from debatte.core import caching
+from debatte.core.clientip import client_ip
 from debatte.discussions import services
 from debatte.discussions.selectors import Sort, get_thread_page
 
@@ -51,10 +52,6 @@ MAX_KEYS = 100
 
 READ = {**COMMON_ERRORS, **NOT_FOUND, 400: ErrorOut}
 WRITE = {**COMMON_ERRORS, **NOT_FOUND, **REFUSED}
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @router.get("/articles/{key}/comments", response={200: ThreadPageOut, **READ}, auth=PUBLIC)
@@ -189,7 +186,7 @@ def post_comment(request: HttpRequest, key: ArticleKey, payload: CommentIn) -> S
     author = principal.require_user()
     article = article_for(principal, key)
     comment = services.post_comment(
-        article, author=author, body=payload.body, ip_address=_client_ip(request)
+        article, author=author, body=payload.body, ip_address=client_ip(request)
     )
     return Status(
         201, present_comment(comment, article.key, recommended_ids=set(), with_badges=False)
@@ -214,7 +211,7 @@ def post_reply(
         author=author,
         body=payload.body,
         parent=parent,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
     )
     return Status(
         201, present_comment(comment, article.key, recommended_ids=set(), with_badges=False)

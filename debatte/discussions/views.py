@@ -12,15 +12,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from debatte.articles.models import Article
+from debatte.core.clientip import client_ip
 from debatte.core.exceptions import ActionError
 from debatte.discussions import services
 from debatte.discussions.forms import CommentForm, ReportForm
 from debatte.discussions.models import Comment
 from debatte.discussions.selectors import get_comment_by_label, get_page_cursor_for
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def wants_json(request: HttpRequest) -> bool:

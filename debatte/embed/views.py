@@ -29,6 +29,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from debatte.accounts.models import User
 from debatte.articles.models import Article, Site
+from debatte.core.clientip import client_ip
 from debatte.core.exceptions import ActionError
 from debatte.discussions import services
 from debatte.discussions.forms import CommentForm
@@ -276,7 +277,7 @@ class EmbedCommentCreateView(EmbedDiscussionView):
             author=user,
             body=form.cleaned_data["body"],
             parent=parent,
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_ip(request),
         )
 
     @staticmethod

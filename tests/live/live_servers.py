@@ -154,6 +154,9 @@ def make_installation(workdir: Path, **env: str) -> Installation:
             "DATABASE_URL": f"sqlite:///{workdir / 'debatte.sqlite3'}",
             "DEBATTE_DATA_DIR": str(workdir),
             "DEBATTE_PLAIN_STATIC": "1",
+            "DEBATTE_SECRET_KEY": "live-test-" + uuid.uuid4().hex,
+            # A Redis shared by test runs: a fresh prefix, so no run sees another's pages.
+            "DEBATTE_CACHE_PREFIX": "debatte-test-" + uuid.uuid4().hex[:12],
             "DEBATTE_LOG_LEVEL": "WARNING",
             "DEBATTE_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "DEBATTE_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
