@@ -111,7 +111,11 @@ def empty_cache() -> None:
     # and version by one test must not answer the next one.
     from django.core.cache import cache
 
+    from debatte.moderation import wordlist_cache
+
     cache.clear()
+    # Compiled word lists are kept per process under (site id, version): ids come back too.
+    wordlist_cache._compiled.clear()
 
 
 @pytest.fixture(autouse=True)

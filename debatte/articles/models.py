@@ -64,6 +64,10 @@ class Site(models.Model):
     sso_secret = models.CharField(_("SSO shared secret (HS256)"), max_length=200, blank=True)
     sso_public_key = models.TextField(_("SSO public key (RS256/ES256, PEM)"), blank=True)
     own_accounts = models.BooleanField(_("readers may also use Debatte accounts"), default=True)
+    # Advanced by every change to the site's word lists (moderation/signals.py); each process
+    # compiles a list once per version. Kept in the database, not in a per-process cache, so a
+    # word added through one app server holds on every other one at its next post.
+    word_list_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("site")

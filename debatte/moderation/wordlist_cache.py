@@ -1,27 +1,25 @@
-"""Compiled word lists per site, rebuilt when an entry changes (cache key has a version)."""
+"""Compiled word lists per site, compiled once per process and word-list version.
 
-from django.core.cache import cache
+The version lives on the site's row (`Site.word_list_version`), which posting reads anyway, so
+every app server sees a change at its next post without a shared cache and without a query.
+"""
 
+from django.db.models import F
+
+from debatte.articles.models import Site
 from debatte.moderation.models import WordListEntry
 from debatte.moderation.wordlists import WordMatcher, compile_word_list
 
 _compiled: dict[tuple[int | None, str, int], WordMatcher] = {}
 
 
-def _version_key(site_id: int | None) -> str:
-    return f"debatte:wordlist-version:{site_id}"
-
-
 def bump_word_list_version(site_id: int | None) -> None:
-    try:
-        cache.incr(_version_key(site_id))
-    except ValueError:
-        cache.set(_version_key(site_id), 1, None)
+    if site_id is not None:
+        Site.objects.filter(pk=site_id).update(word_list_version=F("word_list_version") + 1)
 
 
-def matcher_for(site_id: int | None, kind: str) -> WordMatcher:
-    """The compiled list of one site; compiled once per process and version."""
-    version = cache.get(_version_key(site_id)) or 0
+def matcher_for(site_id: int | None, kind: str, version: int) -> WordMatcher:
+    """The compiled list of one site at `version` (the site's `word_list_version`)."""
     key = (site_id, kind, version)
     matcher = _compiled.get(key)
     if matcher is None:

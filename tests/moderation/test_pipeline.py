@@ -154,19 +154,33 @@ def test_slow_classifier_holds_for_a_human(db, settings):
 
 
 def test_word_lists_of_the_site_refuse_and_flag(db):
-    from debatte.articles.models import default_site_id
+    from debatte.articles.models import Site, default_site_id
     from debatte.moderation.models import WordListEntry
 
     site_id = default_site_id()
+
+    def version() -> int:
+        return Site.objects.get(pk=site_id).word_list_version
+
     WordListEntry.objects.create(site_id=site_id, kind="banned", phrase="idiot*")
     WordListEntry.objects.create(site_id=site_id, kind="suspect", phrase="Lügenpresse")
-    verdict = run_pipeline(context("Ihr Idioten!", site_id=site_id))
+    verdict = run_pipeline(context("Ihr Idioten!", site_id=site_id, word_list_version=version()))
     assert verdict.refusal.code == "banned_words"
     assert "idioten" in verdict.refusal.detail
-    verdict = run_pipeline(context("Die luegenpresse wieder", site_id=site_id, mode="risk"))
+    verdict = run_pipeline(
+        context(
+            "Die luegenpresse wieder", site_id=site_id, mode="risk", word_list_version=version()
+        )
+    )
     assert verdict.status == "pending"
     assert verdict.flags[0].code == "suspect_words"
-    # Entries changed later are seen at once (the compiled list is versioned).
+    # Entries changed later are seen at once: the change advances the site's version.
+    before = version()
     WordListEntry.objects.filter(kind="suspect").delete()
-    verdict = run_pipeline(context("Die luegenpresse wieder", site_id=site_id, mode="risk"))
+    assert version() > before
+    verdict = run_pipeline(
+        context(
+            "Die luegenpresse wieder", site_id=site_id, mode="risk", word_list_version=version()
+        )
+    )
     assert "suspect_words" not in [flag.code for flag in verdict.flags]

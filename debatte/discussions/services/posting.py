@@ -57,6 +57,7 @@ def build_pipeline_context(
         ),
         discussion=DiscussionFacts(
             site_id=site.pk,
+            word_list_version=site.word_list_version,
             closed_reason=article.closed_reason(now),
             mode=article.effective_moderation_mode(),
             max_length=settings.DEBATTE["COMMENT_MAX_LENGTH"],

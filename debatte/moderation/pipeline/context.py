@@ -41,6 +41,7 @@ class AuthorFacts:
 @dataclass(frozen=True)
 class DiscussionFacts:
     site_id: int | None = None
+    word_list_version: int = 0
     closed_reason: str | None = None
     mode: str = "post"  # "post", "pre" or "risk"
     max_length: int = 1500

@@ -7,7 +7,9 @@ NAME = "banned_words"
 
 
 def check(context: PipelineContext) -> Outcome | None:
-    found = matcher_for(context.discussion.site_id, "banned").find(context.text)
+    found = matcher_for(
+        context.discussion.site_id, "banned", context.discussion.word_list_version
+    ).find(context.text)
     if not found:
         return None
     return Outcome(

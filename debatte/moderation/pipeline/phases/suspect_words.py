@@ -5,7 +5,9 @@ NAME = "suspect_words"
 
 
 def check(context: PipelineContext) -> Outcome | None:
-    found = matcher_for(context.discussion.site_id, "suspect").find(context.text)
+    found = matcher_for(
+        context.discussion.site_id, "suspect", context.discussion.word_list_version
+    ).find(context.text)
     if not found:
         return None
     return Outcome(Action.FLAG, "suspect_words", ", ".join(found[:10]))
