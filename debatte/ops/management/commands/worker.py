@@ -10,6 +10,11 @@ class Command(DatabaseWorkerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from debatte.notifications.tasks import schedule_daily_purge
+        from debatte.ops.heartbeat import start_heartbeat
 
         schedule_daily_purge()  # the daily removal of old IP addresses, queued once
-        super().handle(*args, **options)
+        stop = start_heartbeat()  # /readyz tells whether a worker lives
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
