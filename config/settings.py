@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "debatte.core",
@@ -177,6 +178,32 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("DEBATTE_EMAIL_VERIFICATION", "manda
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Debatte] "
+# Client addresses from core/clientip.py (trusted proxies), for allauth's per-address limits.
+ACCOUNT_ADAPTER = "debatte.accounts.adapter.AccountAdapter"
+# Counted in the default cache: Redis with REDIS_URL, so every app server shares the counts.
+# login_failed also covers the admin (its login goes through allauth's, config/urls.py) and
+# second-factor codes.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip,50/h/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Second factors: an authenticator app (TOTP) with recovery codes, for every account; sites
+# may require one of their moderators (Site.require_second_factor).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Debatte"
+# Argon2 hashes new passwords; older PBKDF2 hashes still verify and are rehashed at login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -262,4 +289,6 @@ DEBATTE: dict[str, Any] = {
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated;
     # core/clientip.py). Empty: REMOTE_ADDR is the client, as when readers connect directly.
     "TRUSTED_PROXIES": env_list("DEBATTE_TRUSTED_PROXIES"),
+    # 1: superusers must have a second factor before they use the admin or moderate.
+    "REQUIRE_MFA_FOR_SUPERUSERS": env_bool("DEBATTE_REQUIRE_MFA_FOR_SUPERUSERS", False),
 }

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from debatte.accounts.admin_login import secure_admin_site
 from debatte.accounts.views import set_language_view
+
+# The admin signs in through allauth (rate limits, second factor) and may require a second factor.
+secure_admin_site(admin.site)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -17,7 +17,10 @@ from debatte.accounts.models import User
 from debatte.api import selectors
 from debatte.api.errors import ApiError
 from debatte.api.models import ApiToken
+from debatte.core import throttle
+from debatte.core.clientip import client_ip
 from debatte.core.exceptions import NotPermitted
+from debatte.core.throttle import Limit
 
 TOKEN_PREFIX = "dbt_"  # noqa: S105 - the public prefix, not a secret
 
@@ -43,12 +46,26 @@ class Principal:
 ANONYMOUS = Principal()
 
 
+# Wrong tokens per client address, counted in the shared cache (every app server).
+FAILED_TOKENS = Limit("api_token_failed", 20, 300)
+
+
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer dbt_...`: a site's server-to-server token, looked up by hash."""
+    """`Authorization: Bearer dbt_...`: a site's server-to-server token, looked up by hash.
+
+    An address that sent too many wrong tokens is refused before any lookup, right tokens
+    included, so that guessing cannot go on and tell right from wrong.
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> Principal:
+        address = client_ip(request)
+        if throttle.count(FAILED_TOKENS, address) >= FAILED_TOKENS.count:
+            raise ApiError(
+                429, "rate_limited", _("Too many wrong API tokens. Please try again later.")
+            )
         found = selectors.get_active_token(token) if token.startswith(TOKEN_PREFIX) else None
         if found is None:
+            throttle.hit(FAILED_TOKENS, address)
             # A wrong token is an error, never a silent fall-back to anonymous access.
             raise ApiError(401, "invalid_token", _("This API token is not valid."))
         return Principal(token=found)

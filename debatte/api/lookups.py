@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from debatte.accounts.mfa import check_second_factor
 from debatte.accounts.models import User
 from debatte.api import selectors
 from debatte.api.auth import Principal
@@ -42,4 +43,7 @@ def moderator_for(principal: Principal) -> User:
             "token_cannot_moderate",
             _("This API token may not moderate."),
         )
-    return principal.require_user()
+    user = principal.require_user()
+    # A person signed in by session; tokens are secrets of the site's servers, not logins.
+    check_second_factor(user)
+    return user

@@ -52,6 +52,12 @@ class Site(models.Model):
     )
     external_check_url = models.URLField(_("external check URL"), blank=True)
     external_check_timeout = models.FloatField(_("external check timeout (s)"), default=2.0)
+    # Enforced by debatte.accounts.mfa in the moderation views, the moderation API and the admin.
+    require_second_factor = models.BooleanField(
+        _("moderators and admins must use a second factor"),
+        default=False,
+        help_text=_("Its moderators, editors and admins act only after setting up an app code."),
+    )
     # Embedding on the publisher's own pages, and single sign-on for its readers.
     allowed_origins = models.TextField(
         _("allowed origins"),

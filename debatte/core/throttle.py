@@ -57,6 +57,14 @@ def hit(limit: Limit, key: str | None) -> int:
         return 1
 
 
+def count(limit: Limit, key: str | None) -> int:
+    """The current window's count for `key`, without counting (to refuse before trying)."""
+    if not key or limit.count <= 0:
+        return 0
+    window = int(time.time()) // limit.seconds
+    return int(cache.get(_cache_key(limit, key, window)) or 0)
+
+
 def is_over(limit: Limit, key: str | None) -> bool:
     """Count one event; True when it is above the limit."""
     return hit(limit, key) > limit.count
