@@ -12,7 +12,7 @@ from pydantic import Field
 from debatte.accounts.models import User
 from debatte.api import selectors
 from debatte.api.auth import PUBLIC, SIGNED_IN, principal_of
-from debatte.api.errors import COMMON_ERRORS, NOT_FOUND, REFUSED, ApiError, ErrorOut
+from debatte.api.errors import COMMON_ERRORS, NOT_FOUND, REFUSED, THROTTLED, ApiError, ErrorOut
 from debatte.api.lookups import article_for, comment_for
 from debatte.api.schemas import (
     KEY_PATTERN,
@@ -34,7 +34,7 @@ from debatte.articles.models import Article
 from debatte.core import caching
 from debatte.core.clientip import client_ip
 from debatte.discussions import services
-from debatte.discussions.selectors import Sort, get_thread_page
+from debatte.discussions.selectors import Access, Sort, get_thread_page
 
 router = Router(tags=["discussions"])
 
@@ -52,6 +52,7 @@ MAX_KEYS = 100
 
 READ = {**COMMON_ERRORS, **NOT_FOUND, 400: ErrorOut}
 WRITE = {**COMMON_ERRORS, **NOT_FOUND, **REFUSED}
+LIMITED_WRITE = {**WRITE, **THROTTLED}  # 429 with Retry-After
 
 
 @router.get("/articles/{key}/comments", response={200: ThreadPageOut, **READ}, auth=PUBLIC)
@@ -205,7 +206,7 @@ def post_reply(
     principal = principal_of(request)
     author = principal.require_user()
     article = article_for(principal, key)
-    parent = comment_for(principal, article, label)
+    parent = comment_for(principal, article, label, access=Access.RESPOND)
     comment = services.post_comment(
         article,
         author=author,
@@ -219,7 +220,7 @@ def post_reply(
 
 
 @router.patch(
-    "/articles/{key}/comments/{label}", response={200: CommentOut, **WRITE}, auth=SIGNED_IN
+    "/articles/{key}/comments/{label}", response={200: CommentOut, **LIMITED_WRITE}, auth=SIGNED_IN
 )
 def edit_comment(
     request: HttpRequest, key: ArticleKey, label: Label, payload: CommentIn
@@ -229,7 +230,9 @@ def edit_comment(
     editor = principal.require_user()
     article = article_for(principal, key)
     comment = comment_for(principal, article, label)
-    comment = services.edit_comment(comment, editor=editor, body=payload.body)
+    comment = services.edit_comment(
+        comment, editor=editor, body=payload.body, ip_address=client_ip(request)
+    )
     return present_comment(comment, article.key, with_badges=False)
 
 
@@ -248,7 +251,7 @@ def delete_comment(request: HttpRequest, key: ArticleKey, label: Label) -> Comme
 
 @router.post(
     "/articles/{key}/comments/{label}/recommendation",
-    response={200: RecommendationOut, **WRITE},
+    response={200: RecommendationOut, **LIMITED_WRITE},
     auth=SIGNED_IN,
 )
 def recommend_comment(request: HttpRequest, key: ArticleKey, label: Label) -> RecommendationOut:
@@ -256,14 +259,14 @@ def recommend_comment(request: HttpRequest, key: ArticleKey, label: Label) -> Re
     principal = principal_of(request)
     user = principal.require_user()
     article = article_for(principal, key)
-    comment = comment_for(principal, article, label)
-    services.recommend_comment(comment, user=user)
+    comment = comment_for(principal, article, label, access=Access.RESPOND)
+    services.recommend_comment(comment, user=user, ip_address=client_ip(request))
     return RecommendationOut(recommended=True, recommendation_count=comment.recommendation_count)
 
 
 @router.delete(
     "/articles/{key}/comments/{label}/recommendation",
-    response={200: RecommendationOut, **WRITE},
+    response={200: RecommendationOut, **LIMITED_WRITE},
     auth=SIGNED_IN,
 )
 def withdraw_recommendation(
@@ -274,13 +277,13 @@ def withdraw_recommendation(
     user = principal.require_user()
     article = article_for(principal, key)
     comment = comment_for(principal, article, label)
-    services.withdraw_recommendation(comment, user=user)
+    services.withdraw_recommendation(comment, user=user, ip_address=client_ip(request))
     return RecommendationOut(recommended=False, recommendation_count=comment.recommendation_count)
 
 
 @router.post(
     "/articles/{key}/comments/{label}/reports",
-    response={201: ReportOut, **WRITE},
+    response={201: ReportOut, **LIMITED_WRITE},
     auth=SIGNED_IN,
 )
 def report_comment(
@@ -290,9 +293,13 @@ def report_comment(
     principal = principal_of(request)
     reporter = principal.require_user()
     article = article_for(principal, key)
-    comment = comment_for(principal, article, label)
+    comment = comment_for(principal, article, label, access=Access.RESPOND)
     services.report_comment(
-        comment, reporter=reporter, reason=payload.reason, explanation=payload.explanation
+        comment,
+        reporter=reporter,
+        reason=payload.reason,
+        explanation=payload.explanation,
+        ip_address=client_ip(request),
     )
     return Status(201, ReportOut(reported=True))
 

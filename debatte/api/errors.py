@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.core.throttle import Throttled
 from debatte.discussions.selectors import InvalidCursor
 
 
@@ -43,6 +44,7 @@ HTTP_CODES = {
 COMMON_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 NOT_FOUND: dict[int, type[Schema]] = {404: ErrorOut}
 REFUSED: dict[int, type[Schema]] = {400: ErrorOut}
+THROTTLED: dict[int, type[Schema]] = {429: ErrorOut}
 
 
 def error_body(code: str, message: str, fields: list[dict[str, Any]] | None = None) -> Any:
@@ -67,6 +69,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NotPermitted)
     def not_permitted(request: HttpRequest, exc: NotPermitted) -> HttpResponse:
         return respond(request, 403, error_body(exc.code, exc.message))
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        response = respond(request, 429, error_body(exc.code, exc.message))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ActionError)
     def action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:

@@ -209,16 +209,51 @@ def _replies_for(
     return grouped
 
 
-def get_comment_by_label(article: Article, label: str) -> Comment | None:
-    """Find "#3" or "#3.2" (with or without "#") in an article."""
+def _by_label(article: Article, label: str) -> QuerySet[Comment] | None:
     number, _dot, reply = label.lstrip("#").partition(".")
     if not number.isdigit() or (reply and not reply.isdigit()):
         return None
-    return (
-        Comment.objects.select_related("article", "thread")
-        .filter(article=article, number=int(number), reply_number=int(reply or 0))
-        .first()
-    )
+    return Comment.objects.filter(article=article, number=int(number), reply_number=int(reply or 0))
+
+
+def get_comment_by_label(article: Article, label: str) -> Comment | None:
+    """Find "#3" or "#3.2" (with or without "#") in an article, in any state.
+
+    For moderators only (their services check the role): readers' lookups use get_comment_for.
+    """
+    rows = _by_label(article, label)
+    return None if rows is None else rows.select_related("article", "thread").first()
+
+
+class Access(StrEnum):
+    """What a reader wants to do with a comment they name by its number."""
+
+    READ = "read"  # published comments and tombstones; held comments for their author
+    RESPOND = "respond"  # answer, recommend, report: published comments only
+    OWN = "own"  # edit, delete: the viewer's own comments, in any state
+
+
+def get_comment_for(
+    article: Article, label: str, *, viewer: User | None, access: Access = Access.READ
+) -> Comment | None:
+    """The comment "#N" or "#N.M" if `viewer` may use it for `access`, else None (one query).
+
+    The pages, the embed and the API all look comments up here, so none of them shows a held
+    or removed text, or tells that a held comment exists, to anyone but its author.
+    """
+    rows = _by_label(article, label)
+    signed_in = viewer is not None and viewer.is_authenticated
+    if rows is None or (access == Access.OWN and not signed_in):
+        return None
+    rule = {
+        Access.READ: _visible_to(viewer),
+        Access.RESPOND: Q(status=CommentStatus.PUBLISHED),
+        Access.OWN: Q(author_id=getattr(viewer, "pk", None)),
+    }[access]
+    comment = rows.filter(rule).select_related("thread").first()
+    if comment is not None:
+        comment.article = article  # the caller's, with its site: the services' checks read it
+    return comment
 
 
 def get_page_cursor_for(comment: Comment) -> str | None:

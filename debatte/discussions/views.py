@@ -11,17 +11,34 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
+from debatte.accounts.models import User
 from debatte.articles.models import Article
 from debatte.core.clientip import client_ip
 from debatte.core.exceptions import ActionError
+from debatte.core.throttle import Throttled
 from debatte.discussions import services
 from debatte.discussions.forms import CommentForm, ReportForm
 from debatte.discussions.models import Comment
-from debatte.discussions.selectors import get_comment_by_label, get_page_cursor_for
+from debatte.discussions.selectors import Access, get_comment_for, get_page_cursor_for
 
 
 def wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def viewer_of(request: HttpRequest) -> User | None:
+    user: Any = request.user
+    return user if user.is_authenticated else None
+
+
+def refusal_status(error: ActionError) -> int:
+    return 429 if isinstance(error, Throttled) else 400
+
+
+def with_retry_after(response: HttpResponse, error: ActionError) -> HttpResponse:
+    if isinstance(error, Throttled):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def permalink_url(comment: Comment) -> str:
@@ -39,17 +56,22 @@ def permalink_url(comment: Comment) -> str:
 
 
 class CommentMixin:
-    """Finds the article and, where the URL names one, the comment."""
+    """Finds the article and, where the URL names one, the comment the reader may use for
+    `access` (anything else is not found, so a held comment's existence is not told)."""
 
+    request: HttpRequest
     article: Article
     comment: Comment
 
-    def load(self, article_key: str, comment_label: str | None = None) -> None:
+    def load(
+        self, article_key: str, comment_label: str | None = None, access: Access = Access.READ
+    ) -> None:
         self.article = get_object_or_404(
             Article.objects.select_related("site", "section"), key=article_key
         )
         if comment_label is not None:
-            comment = get_comment_by_label(self.article, comment_label)
+            viewer = viewer_of(self.request)
+            comment = get_comment_for(self.article, comment_label, viewer=viewer, access=access)
             if comment is None:
                 raise Http404(_("There is no comment %(label)s.") % {"label": comment_label})
             self.comment = comment
@@ -69,13 +91,13 @@ class CommentCreateView(LoginRequiredMixin, CommentMixin, View):
     def get(
         self, request: HttpRequest, article_key: str, comment_label: str | None = None
     ) -> HttpResponse:
-        self.load(article_key, comment_label)
+        self.load(article_key, comment_label, Access.RESPOND)
         return self.render_form(request, CommentForm())
 
     def post(
         self, request: HttpRequest, article_key: str, comment_label: str | None = None
     ) -> HttpResponse:
-        self.load(article_key, comment_label)
+        self.load(article_key, comment_label, Access.RESPOND)
         form = CommentForm(request.POST)
         if not form.is_valid():
             return self.render_form(request, form, status=400)
@@ -106,11 +128,11 @@ class CommentEditView(LoginRequiredMixin, CommentMixin, View):
     template_name = "discussions/edit.html"
 
     def get(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
-        self.load(article_key, comment_label)
+        self.load(article_key, comment_label, Access.OWN)
         return self.render_form(request, CommentForm(initial={"body": self.comment.body}))
 
     def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
-        self.load(article_key, comment_label)
+        self.load(article_key, comment_label, Access.OWN)
         form = CommentForm(request.POST)
         if not form.is_valid():
             return self.render_form(request, form, status=400)
@@ -119,10 +141,12 @@ class CommentEditView(LoginRequiredMixin, CommentMixin, View):
                 self.comment,
                 editor=request.user,  # type: ignore[arg-type]
                 body=form.cleaned_data["body"],
+                ip_address=client_ip(request),
             )
         except ActionError as error:
             form.add_error("body", error.message)
-            return self.render_form(request, form, status=400)
+            response = self.render_form(request, form, status=refusal_status(error))
+            return with_retry_after(response, error)
         messages.success(request, _("Your comment is changed."))
         return HttpResponseRedirect(permalink_url(self.comment))
 
@@ -137,13 +161,13 @@ class CommentDeleteView(LoginRequiredMixin, CommentMixin, View):
     template_name = "discussions/delete.html"
 
     def get(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
-        self.load(article_key, comment_label)
+        self.load(article_key, comment_label, Access.OWN)
         return render(
             request, self.template_name, {"article": self.article, "comment": self.comment}
         )
 
     def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
-        self.load(article_key, comment_label)
+        self.load(article_key, comment_label, Access.OWN)
         try:
             services.delete_comment(self.comment, actor=request.user)  # type: ignore[arg-type]
         except ActionError as error:
@@ -157,18 +181,23 @@ class CommentRecommendView(LoginRequiredMixin, CommentMixin, View):
     """POST toggles: recommend, or with `withdraw=1` take the recommendation back."""
 
     def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
-        self.load(article_key, comment_label)
+        withdraw = bool(request.POST.get("withdraw"))
+        # A recommendation of a comment removed since may still be taken back.
+        self.load(article_key, comment_label, Access.READ if withdraw else Access.RESPOND)
         user: Any = request.user
+        address = client_ip(request)
         try:
-            if request.POST.get("withdraw"):
-                services.withdraw_recommendation(self.comment, user=user)
+            if withdraw:
+                services.withdraw_recommendation(self.comment, user=user, ip_address=address)
                 recommended = False
             else:
-                services.recommend_comment(self.comment, user=user)
+                services.recommend_comment(self.comment, user=user, ip_address=address)
                 recommended = True
         except ActionError as error:
             if wants_json(request):
-                return JsonResponse({"error": error.code, "message": error.message}, status=400)
+                body = {"error": error.code, "message": error.message}
+                response = JsonResponse(body, status=refusal_status(error))
+                return with_retry_after(response, error)
             messages.error(request, error.message)
             return HttpResponseRedirect(permalink_url(self.comment))
         if wants_json(request):
@@ -194,11 +223,11 @@ class CommentReportView(LoginRequiredMixin, CommentMixin, View):
     template_name = "discussions/report.html"
 
     def get(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
-        self.load(article_key, comment_label)
+        self.load(article_key, comment_label, Access.RESPOND)
         return self.render_form(request, ReportForm())
 
     def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
-        self.load(article_key, comment_label)
+        self.load(article_key, comment_label, Access.RESPOND)
         form = ReportForm(request.POST)
         if not form.is_valid():
             return self.render_form(request, form, status=400)
@@ -208,10 +237,12 @@ class CommentReportView(LoginRequiredMixin, CommentMixin, View):
                 reporter=request.user,  # type: ignore[arg-type]
                 reason=form.cleaned_data["reason"],
                 explanation=form.cleaned_data["explanation"],
+                ip_address=client_ip(request),
             )
         except ActionError as error:
             form.add_error(None, error.message)
-            return self.render_form(request, form, status=400)
+            response = self.render_form(request, form, status=refusal_status(error))
+            return with_retry_after(response, error)
         messages.success(request, _("Thank you. The moderators will look at this comment."))
         return HttpResponseRedirect(permalink_url(self.comment))
 

@@ -35,9 +35,10 @@ from debatte.discussions import services
 from debatte.discussions.forms import CommentForm
 from debatte.discussions.models import Comment, CommentStatus
 from debatte.discussions.selectors import (
+    Access,
     InvalidCursor,
     Sort,
-    get_comment_by_label,
+    get_comment_for,
     get_page_cursor_for,
     get_thread_page,
 )
@@ -214,7 +215,9 @@ class EmbedDiscussionView(EmbedSiteMixin, View):
     def thread_context(self, request: HttpRequest, article: Article) -> dict[str, Any]:
         params = request.GET
         after, thread, target = params.get("after") or None, params.get("thread", ""), ""
-        comment = get_comment_by_label(article, params["comment"]) if "comment" in params else None
+        user: Any = request.user
+        label = params.get("comment")
+        comment = get_comment_for(article, label, viewer=user) if label else None
         if comment is not None:
             after, target = get_page_cursor_for(comment), comment.anchor
             thread = str(comment.number) if comment.is_reply else ""
@@ -269,7 +272,7 @@ class EmbedCommentCreateView(EmbedDiscussionView):
         self, request: HttpRequest, article: Article, user: User, form: CommentForm
     ) -> Comment:
         label = request.POST.get("reply_to", "")
-        parent = get_comment_by_label(article, label) if label else None
+        parent = get_comment_for(article, label, viewer=user, access=Access.RESPOND)
         if label and parent is None:
             raise ActionError(_("This comment cannot be answered."), code="parent_unavailable")
         return services.post_comment(

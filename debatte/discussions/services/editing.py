@@ -7,9 +7,11 @@ from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.core.text import normalise_comment_text
 from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentRevision, CommentStatus
+from debatte.discussions.services.access import check_may_act_on_site
 from debatte.discussions.services.counters import bump_version
 from debatte.discussions.services.posting import build_pipeline_context, check_verdict
 from debatte.discussions.services.status import change_status
+from debatte.discussions.services.throttling import check_action_throttle
 from debatte.moderation.audit import record
 from debatte.moderation.pipeline import run_pipeline
 
@@ -17,6 +19,7 @@ from debatte.moderation.pipeline import run_pipeline
 def check_can_edit(comment: Comment, editor: User) -> None:
     if comment.author_id != editor.pk:
         raise NotPermitted(_("You can only edit your own comments."))
+    check_may_act_on_site(editor, comment.article.site)
     if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
         raise ActionError(_("This comment can no longer be edited."), code="not_editable")
     if comment.moderation_note:
@@ -25,15 +28,19 @@ def check_can_edit(comment: Comment, editor: User) -> None:
         raise ActionError(_("The time for editing this comment is over."), code="edit_window")
 
 
-def edit_comment(comment: Comment, *, editor: User, body: str) -> Comment:
+def edit_comment(
+    comment: Comment, *, editor: User, body: str, ip_address: str | None = None
+) -> Comment:
     """Change one's own comment within the edit window; marks it "bearbeitet".
 
-    The new text passes the moderation pipeline again and may be held.
+    The new text passes the moderation pipeline again and may be held. Raises Throttled when
+    the reader (or their address) edits too often.
     """
     check_can_edit(comment, editor)
     text = normalise_comment_text(body)
     if text == comment.body:
         return comment
+    check_action_throttle("edit", user=editor, ip_address=ip_address)
     verdict = run_pipeline(build_pipeline_context(comment.article, editor, text, editing=comment))
     check_verdict(verdict)
     with transaction.atomic():

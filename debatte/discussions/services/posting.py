@@ -9,6 +9,7 @@ from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.core.text import normalise_comment_text
 from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus
+from debatte.discussions.services.access import check_may_act_on_site
 from debatte.discussions.services.activity import lock_writer, recount_activity, writer_facts
 from debatte.discussions.services.counters import bump_version
 from debatte.discussions.services.numbering import next_comment_number, next_reply_number
@@ -23,6 +24,7 @@ from debatte.moderation.pipeline import (
     activity_refusal,
     run_pipeline,
 )
+from debatte.moderation.restrictions import restriction_status
 
 
 def build_pipeline_context(
@@ -42,6 +44,8 @@ def build_pipeline_context(
     else:
         published = Comment.objects.filter(author=author, status=CommentStatus.PUBLISHED)
         published_comments, activity = published.count(), RecentActivity()
+    # On this article's site (and all sites); a query only for readers ever restricted.
+    restricted = restriction_status(author, site.pk, now=now)
     return PipelineContext(
         text=text,
         now=now,
@@ -51,9 +55,9 @@ def build_pipeline_context(
             is_staff=author.is_staff,
             account_age=now - author.date_joined,
             published_comments=published_comments,
-            banned=author.is_banned(),
-            suspended_until=author.suspended_until,
-            always_premoderate=author.always_premoderate,
+            banned=restricted.banned,
+            suspended_until=restricted.suspended_until,
+            always_premoderate=restricted.premoderated,
         ),
         discussion=DiscussionFacts(
             site_id=site.pk,
@@ -125,6 +129,7 @@ def post_comment(
         raise NotPermitted(_("Your account cannot write comments."))
     if not author.may_comment:
         raise NotPermitted(_("Your access does not include writing comments."))
+    check_may_act_on_site(author, article.site)
     if parent is not None and parent.article_id != article.pk:
         raise ActionError(_("That comment belongs to another article."), code="wrong_article")
     if parent is not None and parent.status != CommentStatus.PUBLISHED:
