@@ -8,6 +8,7 @@ from debatte.accounts.views import set_language_view
 secure_admin_site(admin.site)
 
 urlpatterns = [
+    path("", include("debatte.ops.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language_view, name="set_language"),
     path("konto/", include("allauth.urls")),

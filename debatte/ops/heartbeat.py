@@ -4,7 +4,7 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import close_old_connections
 from django.utils import timezone
@@ -22,7 +22,7 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def beat(name: str, started_at: "timezone.datetime") -> None:
+def beat(name: str, started_at: datetime) -> None:
     WorkerHeartbeat.objects.update_or_create(
         name=name, defaults={"started_at": started_at, "seen_at": timezone.now()}
     )
