@@ -289,6 +289,10 @@ DEBATTE: dict[str, Any] = {
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated;
     # core/clientip.py). Empty: REMOTE_ADDR is the client, as when readers connect directly.
     "TRUSTED_PROXIES": env_list("DEBATTE_TRUSTED_PROXIES"),
+    # Notices of illegal content (DSA Art. 16) per hour, per client address and per notifier
+    # e-mail: the form is open to anyone and mails a confirmation.
+    "DSA_NOTICES_PER_ADDRESS_PER_HOUR": int(os.environ.get("DEBATTE_DSA_NOTICES_PER_ADDRESS", "5")),
+    "DSA_NOTICES_PER_EMAIL_PER_HOUR": int(os.environ.get("DEBATTE_DSA_NOTICES_PER_EMAIL", "3")),
     # 1: superusers must have a second factor before they use the admin or moderate.
     "REQUIRE_MFA_FOR_SUPERUSERS": env_bool("DEBATTE_REQUIRE_MFA_FOR_SUPERUSERS", False),
 }

@@ -3,16 +3,19 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from debatte.accounts.models import Badge, User
+from debatte.articles.admin_scope import SiteScopedAdmin
 
 
 @admin.register(Badge)
-class BadgeAdmin(admin.ModelAdmin):
+class BadgeAdmin(SiteScopedAdmin):
+    site_path = None  # badges hold on every site: superusers only
     list_display = ["label", "slug"]
     prepopulated_fields = {"slug": ["label"]}
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SiteScopedAdmin, DjangoUserAdmin):
+    site_path = None  # readers write on every site (and their e-mails are theirs): superusers only
     ordering = ["display_name"]
     list_display = ["display_name", "email", "is_staff", "is_active", "date_joined"]
     search_fields = ["display_name", "email"]

@@ -1,6 +1,13 @@
-from django.contrib import admin
+from typing import Any
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
+
+from debatte.articles.admin_scope import SiteScopedAdmin
 from debatte.articles.models import Article, Section, Site, SiteMembership
+from debatte.core import guarded_http
 
 
 class SiteMembershipInline(admin.TabularInline):
@@ -9,23 +16,60 @@ class SiteMembershipInline(admin.TabularInline):
     extra = 1
 
 
+class SiteForm(forms.ModelForm):
+    def clean_external_check_url(self) -> str:
+        """The check is requested from inside the operator's network: public addresses only."""
+        url: str = self.cleaned_data.get("external_check_url") or ""
+        if url:
+            guarded_http.validate_url(url, code="external_check")
+        return url
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Site.clean() judges the SSO key, which is not in a site admin's form (hidden): its
+        # complaint is shown above the form instead of failing on the missing field.
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            shown: dict[str, list[Any]] = {}
+            for name, errors in error.error_dict.items():
+                key = name if name in self.fields else NON_FIELD_ERRORS
+                shown.setdefault(key, []).extend(errors)
+            error = ValidationError(shown)
+        super().add_error(field, error)
+
+
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(SiteScopedAdmin):
+    form = SiteForm
+    site_path = "pk"
+    hidden_fields = ("sso_secret", "sso_public_key")
     list_display = ["name", "slug", "language", "moderation_mode", "risk_threshold"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SiteMembershipInline]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.sites(request) is None and super().has_add_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.sites(request) is None and super().has_delete_permission(request, obj)
+
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(SiteScopedAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SiteScopedAdmin):
     list_display = ["title", "key", "site", "published_at", "discussion_status", "comment_count"]
     list_filter = ["site", "discussion_status", "section"]
     search_fields = ["title", "key"]
-    readonly_fields = ["last_comment_number", "comment_count", "version"]
+    # The discussion's state changes through the moderators' tools, which write the audit log.
+    readonly_fields = [
+        "last_comment_number",
+        "comment_count",
+        "version",
+        "discussion_status",
+        "discussion_opens_at",
+        "discussion_closes_at",
+    ]
     date_hierarchy = "published_at"

@@ -12,58 +12,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from debatte.articles.admin_scope import SiteScopedAdmin
 from debatte.discussions.events import EVENTS
 from debatte.notifications.models import Webhook, WebhookDelivery
 from debatte.notifications.webhooks import redeliver
 
 RECENT_DELIVERIES = 20
-
-
-def admin_site_ids(request: HttpRequest) -> list[int] | None:
-    """The sites whose webhooks this user manages; None means all (superusers)."""
-    from debatte.articles.models import SiteMembership, SiteRole
-
-    user: Any = request.user
-    if user.is_superuser:
-        return None
-    if not user.is_active or not user.is_staff:
-        return []
-    memberships = SiteMembership.objects.filter(user=user, role=SiteRole.ADMIN)
-    return list(memberships.values_list("site_id", flat=True))
-
-
-class SiteAdminAccess:
-    """Admin permissions by site role: a site's admins manage what belongs to their sites."""
-
-    site_path = "site_id"
-
-    def _sites(self, request: HttpRequest) -> list[int] | None:
-        cached = getattr(request, "_debatte_webhook_sites", "unset")
-        if cached == "unset":
-            cached = admin_site_ids(request)
-            request._debatte_webhook_sites = cached  # type: ignore[attr-defined]
-        return cached  # type: ignore[return-value]
-
-    def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
-        sites = self._sites(request)
-        if sites is None:
-            return True
-        if not sites:
-            return False
-        return obj is None or self._site_of(obj) in sites
-
-    def _site_of(self, obj: Any) -> int:
-        return int(obj.site_id)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request, obj)
-
-    def scoped(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        sites = self._sites(request)
-        return queryset if sites is None else queryset.filter(**{f"{self.site_path}__in": sites})
 
 
 class WebhookForm(forms.ModelForm):
@@ -78,7 +32,8 @@ class WebhookForm(forms.ModelForm):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(SiteAdminAccess, admin.ModelAdmin):
+class WebhookAdmin(SiteScopedAdmin):
+    role_grants = True  # a site's admins manage its webhooks by their role
     form = WebhookForm
     list_display = ["url", "site", "event_list", "is_active", "created_at"]
     list_filter = ["is_active", "site"]
@@ -86,24 +41,7 @@ class WebhookAdmin(SiteAdminAccess, admin.ModelAdmin):
     readonly_fields = ["recent_deliveries"]
     actions = ["send_test_event"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Webhook]:
-        return self.scoped(request, super().get_queryset(request).select_related("site"))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request, obj)
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        sites = self._sites(request)
-        if db_field.name == "site" and sites is not None and field is not None:
-            field.queryset = db_field.remote_field.model.objects.filter(pk__in=sites)  # type: ignore[attr-defined]
-        return field
+    list_select_related = ["site"]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
@@ -162,8 +100,9 @@ class WebhookAdmin(SiteAdminAccess, admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(SiteAdminAccess, admin.ModelAdmin):
+class WebhookDeliveryAdmin(SiteScopedAdmin):
     site_path = "webhook__site_id"
+    role_grants = True
     list_display = [
         "created_at",
         "event",
@@ -179,12 +118,6 @@ class WebhookDeliveryAdmin(SiteAdminAccess, admin.ModelAdmin):
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
     date_hierarchy = "created_at"
     actions = ["redeliver_selected"]
-
-    def _site_of(self, obj: Any) -> int:
-        return int(obj.webhook.site_id)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
-        return self.scoped(request, super().get_queryset(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

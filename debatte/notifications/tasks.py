@@ -8,12 +8,14 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.core.mail import send_mail
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
 from debatte.accounts.models import User
 from debatte.accounts.services import purge_ip_addresses
-from debatte.discussions.models import Comment, CommentStatus
+from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
 from debatte.moderation.models import StatementOfReasons
 from debatte.notifications import emails
 
@@ -68,6 +70,36 @@ def send_statement_mail(statement_id: int) -> bool:
     if statement is None or not _reachable(statement.user):
         return False
     emails.statement_mail(statement).send()
+    return True
+
+
+@task()
+def send_notice_confirmation(report_id: int, language: str = "") -> bool:
+    """Confirm a notice of illegal content (DSA Art. 16) to its sender, in their language.
+
+    The address is read from the stored notice, so the task queue holds none."""
+    report = (
+        Report.objects.select_related("comment__article", "reporter")
+        .filter(pk=report_id, reason=ReportReason.ILLEGAL)
+        .first()
+    )
+    if report is None:
+        return False
+    address = report.reporter_email or (report.reporter.email if report.reporter else "")
+    if not address:
+        return False
+    comment = report.comment
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = _("Your notice about comment %(label)s") % {"label": comment.label}
+        body = _(
+            "We received your notice about comment %(label)s under “%(title)s” on "
+            "%(date)s. Our moderators will examine it and decide without undue delay."
+        ) % {
+            "label": comment.label,
+            "title": comment.article.title,
+            "date": timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    send_mail(subject, body, None, [address])
     return True
 
 

@@ -11,21 +11,22 @@ with exponential backoff up to WEBHOOK_MAX_ATTEMPTS; every attempt is logged on 
 site admins read in the Django admin (admin.py), where they can also redeliver.
 """
 
+import http.client
 import json
 import logging
 import random
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
+from debatte.core import guarded_http
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.signing import SIGNATURE_HEADER, sign
 from debatte.notifications.subscriptions import site_wants
-from debatte.notifications.targets import TargetRefused, pinned_handlers, resolve_target
+from debatte.notifications.targets import MESSAGES as TARGET_MESSAGES
+from debatte.notifications.targets import TargetRefused
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ DEFAULTS = {
     "WEBHOOK_BACKOFF_MAX_SECONDS": 6 * 3600,
     "WEBHOOK_TIMEOUT_SECONDS": 10,
 }
+RESPONSE_MAX_BYTES = 64 * 1024  # only the first 300 bytes of an error answer are kept
 
 
 def option(name: str) -> Any:
@@ -155,11 +157,6 @@ def connect() -> None:
 # --- Delivering --------------------------------------------------------------------------------
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a redirect is an answer like any other non-2xx: the delivery failed
-
-
 def request_body(delivery: WebhookDelivery) -> bytes:
     envelope = {
         "id": delivery.pk,
@@ -173,30 +170,31 @@ def request_body(delivery: WebhookDelivery) -> bytes:
 def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     """POST the delivery once; (status code or None, error text or "").
 
-    Raises TargetRefused, before anything is sent, when the URL may not receive webhooks (now)."""
+    Raises TargetRefused, before anything is sent, when the URL may not receive webhooks (now).
+    No redirect is followed: it is an answer like any other non-2xx, the delivery failed."""
     body = request_body(delivery)
-    request = urllib.request.Request(  # noqa: S310 - http(s) URLs only (targets.py)
-        delivery.webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Debatte-Webhooks/1",
-            "Debatte-Event": delivery.event,
-            "Debatte-Delivery": str(delivery.pk),
-            SIGNATURE_HEADER: sign(delivery.webhook.secret, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Debatte-Webhooks/1",
+        "Debatte-Event": delivery.event,
+        "Debatte-Delivery": str(delivery.pk),
+        SIGNATURE_HEADER: sign(delivery.webhook.secret, body),
+    }
     try:
-        target = resolve_target(delivery.webhook.url)
-        opener = urllib.request.build_opener(_NoRedirects, *pinned_handlers(target))
-        with opener.open(request, timeout=option("WEBHOOK_TIMEOUT_SECONDS")) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        detail = error.read(300).decode(errors="replace")
-        return error.code, f"HTTP {error.code}: {detail}".strip()
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        return None, repr(getattr(error, "reason", error))[:500]
+        response = guarded_http.post(
+            delivery.webhook.url,
+            body,
+            headers=headers,
+            timeout=option("WEBHOOK_TIMEOUT_SECONDS"),
+            max_bytes=RESPONSE_MAX_BYTES,
+            messages=TARGET_MESSAGES,
+        )
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        return None, repr(error)[:500]
+    if 200 <= response.status < 300:
+        return response.status, ""
+    detail = response.body[:300].decode(errors="replace")
+    return response.status, f"HTTP {response.status}: {detail}".strip()
 
 
 def backoff(attempts: int) -> timedelta:

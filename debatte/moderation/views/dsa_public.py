@@ -14,7 +14,9 @@ from django.views import View
 
 from debatte.accounts.models import User
 from debatte.articles.models import Article
+from debatte.core.clientip import client_ip
 from debatte.core.exceptions import ActionError, NotPermitted
+from debatte.core.throttle import Throttled
 from debatte.discussions.models import Comment, CommentStatus, Report
 from debatte.discussions.selectors import get_comment_by_label
 from debatte.moderation.dsa_forms import AppealForm, IllegalContentNoticeForm
@@ -60,7 +62,13 @@ class IllegalContentNoticeView(View):
                 reporter=reporter,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
+                client_address=client_ip(request),
             )
+        except Throttled as error:
+            form.add_error(None, error.message)
+            response = self.render_form(request, comment, form, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
         except ActionError as error:
             form.add_error(None, error.message)
             return self.render_form(request, comment, form, status=400)
