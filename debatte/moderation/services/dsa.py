@@ -1,32 +1,21 @@
 """EU Digital Services Act duties: notices of illegal content (Art. 16) and appeals (Art. 20)."""
 
-from django.core.mail import send_mail
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
+from debatte.core import throttle
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
 from debatte.discussions.services.moderating import publish_comment, restore_shortened_text
 from debatte.moderation.audit import record
-from debatte.moderation.models import (
-    Appeal,
-    AppealStatus,
-    Restriction,
-    RestrictionKind,
-    StatementOfReasons,
-)
+from debatte.moderation.models import Appeal, AppealStatus, StatementOfReasons
 from debatte.moderation.services.permissions import check_can_moderate
-from debatte.moderation.services.users import lift_restrictions
-
-RESTRICTION_KINDS = {
-    "user.ban": RestrictionKind.BAN,
-    "user.suspend": RestrictionKind.SUSPEND,
-    "user.premoderate": RestrictionKind.PREMODERATE,
-    "user.warn": RestrictionKind.WARN,
-}
+from debatte.notifications.tasks import send_notice_confirmation
 
 
 def submit_illegal_content_notice(
@@ -36,8 +25,12 @@ def submit_illegal_content_notice(
     reporter: User | None = None,
     name: str = "",
     email: str = "",
+    client_address: str | None = None,
 ) -> Report:
-    """Anyone may notify us of illegal content; they get a confirmation (by e-mail if given)."""
+    """Anyone may notify us of illegal content; they get a confirmation (by e-mail if given).
+
+    Limited per client address and per confirmation address (raises throttle.Throttled), so
+    the form can neither flood the queue nor mail anyone at will."""
     if len(explanation.strip()) < 10:
         raise ActionError(
             _("Please explain why the content is illegal (at least a sentence)."),
@@ -45,6 +38,8 @@ def submit_illegal_content_notice(
         )
     if comment.status != CommentStatus.PUBLISHED:
         raise ActionError(_("This comment cannot be reported."), code="not_published")
+    address = email.strip() or (reporter.email or "" if reporter else "")
+    _throttle_notice(client_address, address)
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -60,28 +55,21 @@ def submit_illegal_content_notice(
         raise ActionError(
             _("You have already reported this comment."), code="already_reported"
         ) from None
-    address = email.strip() or (reporter.email if reporter else "")
     if address:
-        transaction.on_commit(lambda: _confirm_notice(report, address))
+        language = get_language()  # the notifier's, for the mail the worker writes
+        transaction.on_commit(lambda: send_notice_confirmation.enqueue(report.pk, language))
     return report
 
 
-def _confirm_notice(report: Report, address: str) -> None:
-    send_mail(
-        _("Your notice about comment %(label)s") % {"label": report.comment.label},
-        _(
-            "We received your notice about comment %(label)s under “%(title)s” on "
-            "%(date)s. Our moderators will examine it and decide without undue delay."
-        )
-        % {
-            "label": report.comment.label,
-            "title": report.comment.article.title,
-            "date": timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M"),
-        },
-        None,
-        [address],
-        fail_silently=True,
-    )
+def _throttle_notice(client_address: str | None, address: str) -> None:
+    options = getattr(settings, "DEBATTE", {})
+    per_address = options.get("DSA_NOTICES_PER_ADDRESS_PER_HOUR", 5)
+    per_email = options.get("DSA_NOTICES_PER_EMAIL_PER_HOUR", 3)
+    message = _("You have sent too many notices. Please try again later.")
+    by_address = throttle.Limit("dsa-notice-ip", per_address, 3600)
+    by_email = throttle.Limit("dsa-notice-email", per_email, 3600)
+    throttle.check(by_address, client_address, message=message)
+    throttle.check(by_email, address.lower(), message=message)
 
 
 def submit_appeal(statement: StatementOfReasons, *, user: User, text: str) -> Appeal:
@@ -145,16 +133,9 @@ def _reverse(statement: StatementOfReasons, moderator: User) -> None:
             publish_comment(comment, moderator=moderator)
     elif statement.decision == "comment.shorten" and statement.comment is not None:
         restore_shortened_text(statement.comment)
-    elif statement.decision in RESTRICTION_KINDS and user is not None:
-        # The restriction on the statement's site (None: all sites), through the same service.
-        lift_restrictions(
-            user,
-            site=statement.site,
-            moderator=moderator,
-            reason=_("Your appeal was granted."),
-            kinds=[RESTRICTION_KINDS[statement.decision]],
-            require_open=False,
-            # Restrictions from before they were linked to statements: the kind on the site.
-            only=list(Restriction.objects.filter(statement=statement).values_list("pk", flat=True))
-            or None,
-        )
+    elif statement.decision == "user.ban":
+        User.objects.filter(pk=user.pk).update(banned_at=None)
+    elif statement.decision == "user.suspend":
+        User.objects.filter(pk=user.pk).update(suspended_until=None)
+    elif statement.decision == "user.premoderate":
+        User.objects.filter(pk=user.pk).update(always_premoderate=False)
