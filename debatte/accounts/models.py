@@ -1,4 +1,3 @@
-from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -70,10 +69,10 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, blank=True)
     # Signature under moderation notes ("Die Redaktion/ab").
     initials = models.CharField(_("initials"), max_length=6, blank=True)
-    # Moderation state, changed only by the moderation services (which write the audit log).
-    banned_at = models.DateTimeField(_("banned at"), null=True, blank=True)
-    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
-    always_premoderate = models.BooleanField(_("always pre-moderate"), default=False)
+    # Bans, suspensions and pre-moderation are per site: moderation.Restriction. This flag only
+    # spares posting a query for readers with no open restriction (kept by the moderation
+    # services, which write the audit log).
+    has_restrictions = models.BooleanField(_("has restrictions"), default=False)
     warning_count = models.PositiveSmallIntegerField(_("warnings"), default=0)
     # Readers of a publisher's site logged in by its signed token (SSO): the site and its id.
     sso_site = models.ForeignKey(
@@ -115,14 +114,6 @@ class User(AbstractUser):
         if self.initials:
             return self.initials
         return "".join(part[0] for part in self.display_name.split()[:2]).lower()
-
-    def is_banned(self) -> bool:
-        return self.banned_at is not None
-
-    def is_suspended(self, now: "datetime | None" = None) -> bool:
-        from django.utils import timezone
-
-        return self.suspended_until is not None and self.suspended_until > (now or timezone.now())
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -12,7 +12,7 @@ from django.utils import timezone
 from debatte.accounts.models import User
 from debatte.articles.models import SiteMembership
 from debatte.discussions.models import Comment, Recommendation, Report
-from debatte.moderation.models import StatementOfReasons
+from debatte.moderation.models import Restriction, StatementOfReasons
 
 FORMAT = "debatte.personal-data/1"
 
@@ -56,6 +56,19 @@ def get_personal_data(user: User) -> dict[str, Any]:
         ],
         "reports": [_report(r) for r in _reports(user)],
         "statements_of_reasons": [_statement(s) for s in _statements(user)],
+        "restrictions": [
+            {
+                "site": r.site.name if r.site else None,  # None: all sites
+                "kind": r.kind,
+                "reason": r.reason,
+                "until": _time(r.until),
+                "created_at": _time(r.created_at),
+                "lifted_at": _time(r.lifted_at),
+            }
+            for r in Restriction.objects.filter(user=user)
+            .select_related("site")
+            .order_by("created_at", "pk")
+        ],
     }
 
 
@@ -71,10 +84,7 @@ def _profile(user: User) -> dict[str, Any]:
         "notify_replies": user.notify_replies,
         "notify_editor_pick": user.notify_editor_pick,
         "may_comment": user.may_comment,
-        "always_premoderate": user.always_premoderate,
         "warning_count": user.warning_count,
-        "banned_at": _time(user.banned_at),
-        "suspended_until": _time(user.suspended_until),
         "sso_subject": user.sso_subject,
     }
 

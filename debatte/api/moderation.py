@@ -8,7 +8,7 @@ from ninja import Path, Query, Router
 
 from debatte.accounts.models import User
 from debatte.api import selectors
-from debatte.api.auth import SIGNED_IN, principal_of
+from debatte.api.auth import SIGNED_IN, Principal, principal_of
 from debatte.api.discussions import READ, WRITE, ArticleKey, Label
 from debatte.api.errors import ApiError
 from debatte.api.lookups import article_for, comment_for, moderator_for
@@ -19,6 +19,7 @@ from debatte.api.schemas import (
     CommentOut,
     DiscussionIn,
     FeatureIn,
+    LiftIn,
     ModeratedUserOut,
     PremoderateIn,
     QueueOut,
@@ -31,11 +32,13 @@ from debatte.api.schemas import (
     present_queue_item,
     present_user,
 )
+from debatte.articles.models import Site
 from debatte.discussions.models import Comment
 from debatte.moderation.models import Reason, ReasonKind
 from debatte.moderation.selectors import Queue, QueueFilter, QueueOrder, list_queue
 from debatte.moderation.services import decisions, discussions, users
 from debatte.moderation.services.permissions import check_can_moderate, sites_moderated_by
+from debatte.moderation.services.users import UNSET, SiteChoice
 
 router = Router(tags=["moderation"], auth=SIGNED_IN)
 MAX_QUEUE = 100
@@ -132,14 +135,20 @@ def feature_comment(
     return _moderated(featured)
 
 
-def _user_and_comment(
-    request: HttpRequest, user_id: int, key: str | None, label: str | None
-) -> tuple[User, User, Comment | None]:
+Decision = UserDecisionIn | SuspendIn | PremoderateIn | LiftIn
+
+
+def _decision(
+    request: HttpRequest, user_id: int, payload: Decision
+) -> tuple[User, User, Comment | None, SiteChoice]:
+    """Moderator, reader, the comment named (if any) and the site the decision applies to."""
     principal = principal_of(request)
     moderator = moderator_for(principal)
     user = selectors.get_user(user_id)
     if user is None:
         raise Http404(_("There is no such reader."))
+    key = getattr(payload, "article_key", None)
+    label = getattr(payload, "comment_label", None)
     if (key is None) != (label is None):
         raise ApiError(
             400, "comment_reference", _("Name the comment by article_key and comment_label.")
@@ -149,7 +158,36 @@ def _user_and_comment(
         comment = comment_for(principal, article_for(principal, key), label, any_status=True)
         if comment.author_id != user.pk:
             raise ApiError(400, "comment_reference", _("This comment is not by this reader."))
-    return moderator, user, comment
+    return moderator, user, comment, _site(principal, payload, comment)
+
+
+def _site(principal: Principal, payload: Decision, comment: Comment | None) -> SiteChoice:
+    """The payload's site (or all sites), else the comment's, else the API token's."""
+    token_site = principal.site_id
+    if payload.all_sites:
+        if payload.site is not None:
+            raise ApiError(400, "site", _("Name one site or all sites, not both."))
+        if token_site is not None:
+            raise ApiError(403, "wrong_site", _("This API token belongs to one site."))
+        return None
+    if payload.site is not None:
+        if token_site is not None and payload.site != token_site:
+            raise ApiError(403, "wrong_site", _("This API token belongs to another site."))
+        site = Site.objects.filter(pk=payload.site).first()
+        if site is None:
+            raise Http404(_("There is no such site."))
+        return site
+    if comment is not None:
+        return UNSET
+    if token_site is not None:
+        return Site.objects.get(pk=token_site)
+    raise ApiError(400, "site", _("Name the site (site) or the comment the decision is about."))
+
+
+def _present(user: User, comment: Comment | None, site: SiteChoice) -> ModeratedUserOut:
+    if site is UNSET:
+        return present_user(user, comment.article.site_id if comment is not None else None)
+    return present_user(user, site.pk if site is not None else None)
 
 
 USER_DECISION = "/moderation/users/{user_id}"
@@ -157,48 +195,60 @@ USER_DECISION = "/moderation/users/{user_id}"
 
 @router.post(USER_DECISION + "/warn", response={200: ModeratedUserOut, **WRITE})
 def warn_user(request: HttpRequest, user_id: UserId, payload: UserDecisionIn) -> ModeratedUserOut:
-    """Warn a reader; they get a statement of reasons."""
-    moderator, user, comment = _user_and_comment(
-        request, user_id, payload.article_key, payload.comment_label
-    )
-    users.warn_user(user, moderator=moderator, reason=payload.reason, comment=comment)
-    return present_user(user)
+    """Warn a reader on a site; they get a statement of reasons."""
+    moderator, user, comment, site = _decision(request, user_id, payload)
+    users.warn_user(user, moderator=moderator, reason=payload.reason, comment=comment, site=site)
+    return _present(user, comment, site)
 
 
 @router.post(USER_DECISION + "/suspend", response={200: ModeratedUserOut, **WRITE})
 def suspend_user(request: HttpRequest, user_id: UserId, payload: SuspendIn) -> ModeratedUserOut:
-    """Stop a reader from commenting for 1 to 365 days."""
-    moderator, user, comment = _user_and_comment(
-        request, user_id, payload.article_key, payload.comment_label
-    )
+    """Stop a reader from commenting on a site for 1 to 365 days."""
+    moderator, user, comment, site = _decision(request, user_id, payload)
     users.suspend_user(
-        user, moderator=moderator, days=payload.days, reason=payload.reason, comment=comment
+        user,
+        moderator=moderator,
+        days=payload.days,
+        reason=payload.reason,
+        comment=comment,
+        site=site,
     )
-    return present_user(user)
+    return _present(user, comment, site)
 
 
 @router.post(USER_DECISION + "/ban", response={200: ModeratedUserOut, **WRITE})
 def ban_user(request: HttpRequest, user_id: UserId, payload: UserDecisionIn) -> ModeratedUserOut:
-    """Ban a reader: their account can no longer write comments."""
-    moderator, user, comment = _user_and_comment(
-        request, user_id, payload.article_key, payload.comment_label
-    )
-    users.ban_user(user, moderator=moderator, reason=payload.reason, comment=comment)
-    return present_user(user)
+    """Ban a reader from a site (or, for administrators, from all sites)."""
+    moderator, user, comment, site = _decision(request, user_id, payload)
+    users.ban_user(user, moderator=moderator, reason=payload.reason, comment=comment, site=site)
+    return _present(user, comment, site)
 
 
 @router.post(USER_DECISION + "/premoderate", response={200: ModeratedUserOut, **WRITE})
 def premoderate_user(
     request: HttpRequest, user_id: UserId, payload: PremoderateIn
 ) -> ModeratedUserOut:
-    """Hold every comment of this reader for a moderator (enabled: false stops it)."""
-    moderator, user, comment = _user_and_comment(
-        request, user_id, payload.article_key, payload.comment_label
-    )
+    """Hold every comment of this reader on a site for a moderator (enabled: false stops it)."""
+    moderator, user, comment, site = _decision(request, user_id, payload)
     users.set_premoderation(
-        user, moderator=moderator, enabled=payload.enabled, reason=payload.reason, comment=comment
+        user,
+        moderator=moderator,
+        enabled=payload.enabled,
+        reason=payload.reason,
+        comment=comment,
+        site=site,
     )
-    return present_user(user)
+    return _present(user, comment, site)
+
+
+@router.post(USER_DECISION + "/lift", response={200: ModeratedUserOut, **WRITE})
+def lift_restrictions(request: HttpRequest, user_id: UserId, payload: LiftIn) -> ModeratedUserOut:
+    """Lift a reader's restrictions on a site (of `kinds`, else all); they are told why."""
+    moderator, user, comment, site = _decision(request, user_id, payload)
+    users.lift_restrictions(
+        user, site=site, moderator=moderator, reason=payload.reason, kinds=payload.kinds
+    )
+    return _present(user, comment, site)
 
 
 @router.post("/moderation/articles/{key}/close", response={200: ArticleOut, **WRITE})

@@ -8,7 +8,15 @@ from ninja import Query, Router
 from debatte.api import selectors
 from debatte.api.auth import SIGNED_IN, principal_of
 from debatte.api.errors import COMMON_ERRORS
-from debatte.api.schemas import MAX_ID, MeOut, OwnCommentOut, OwnCommentsOut, present_comment
+from debatte.api.schemas import (
+    MAX_ID,
+    MeOut,
+    OwnCommentOut,
+    OwnCommentsOut,
+    RestrictionOut,
+    present_comment,
+)
+from debatte.moderation.restrictions import open_restrictions, restriction_status
 
 router = Router(tags=["reader"])
 MAX_OWN = 100
@@ -17,7 +25,9 @@ MAX_OWN = 100
 @router.get("/me", response={200: MeOut, **COMMON_ERRORS}, auth=SIGNED_IN)
 def get_me(request: HttpRequest) -> MeOut:
     """The reader's account as others and the moderators know it."""
-    user = principal_of(request).require_user()
+    principal = principal_of(request)
+    user = principal.require_user()
+    status = restriction_status(user, principal.site_id)
     return MeOut(
         id=user.pk,
         display_name=user.display_name,
@@ -25,10 +35,14 @@ def get_me(request: HttpRequest) -> MeOut:
         language=user.language,
         badges=[badge.label for badge in user.badges.all()],
         date_joined=user.date_joined,
-        banned=user.is_banned(),
-        suspended_until=user.suspended_until,
-        always_premoderated=user.always_premoderate,
+        banned=status.banned,
+        suspended_until=status.suspended_until,
+        always_premoderated=status.premoderated,
         warning_count=user.warning_count,
+        restrictions=[
+            RestrictionOut.model_validate(row, from_attributes=True)
+            for row in open_restrictions(user)
+        ],
     )
 
 

@@ -11,6 +11,7 @@ from debatte.accounts.models import User
 from debatte.articles.models import Article
 from debatte.core.text import render_comment_text
 from debatte.discussions.models import Comment, CommentStatus, ReportReason
+from debatte.moderation.restrictions import restriction_status
 from debatte.moderation.selectors import QueueItem
 
 # Keyset cursors as get_thread_page makes them ("12" or "3_12"), bounded so that no number
@@ -105,6 +106,13 @@ class CountsOut(Schema):
     counts: dict[str, int]
 
 
+class RestrictionOut(Schema):
+    site_id: int | None = Field(description="None: all sites")
+    kind: Literal["ban", "suspend", "premoderate", "warn"]
+    until: datetime | None
+    created_at: datetime
+
+
 class MeOut(Schema):
     id: int
     display_name: str
@@ -112,10 +120,11 @@ class MeOut(Schema):
     language: str
     badges: list[str]
     date_joined: datetime
-    banned: bool
+    banned: bool = Field(description="On the API token's site, else on all sites")
     suspended_until: datetime | None
     always_premoderated: bool
     warning_count: int
+    restrictions: list[RestrictionOut] = Field(description="Open restrictions, per site")
 
 
 class OwnCommentOut(CommentOut):
@@ -162,12 +171,18 @@ class FeatureIn(Schema):
     featured: bool = True
 
 
+SITE_HELP = "The site it applies to (else the API token's or the comment's site)"
+ALL_SITES_HELP = "On all sites (administrators only)"
+
+
 class UserDecisionIn(Schema):
     reason: str = Field(min_length=1, max_length=1000)
     article_key: str | None = Field(None, pattern=KEY_PATTERN)
     comment_label: str | None = Field(
         None, pattern=LABEL_PATTERN, description="The comment that led to the decision"
     )
+    site: int | None = Field(None, ge=1, le=MAX_ID, description=SITE_HELP)
+    all_sites: bool = Field(False, description=ALL_SITES_HELP)
 
 
 class SuspendIn(UserDecisionIn):
@@ -179,6 +194,17 @@ class PremoderateIn(Schema):
     reason: str = Field("", max_length=1000)
     article_key: str | None = Field(None, pattern=KEY_PATTERN)
     comment_label: str | None = Field(None, pattern=LABEL_PATTERN)
+    site: int | None = Field(None, ge=1, le=MAX_ID, description=SITE_HELP)
+    all_sites: bool = Field(False, description=ALL_SITES_HELP)
+
+
+class LiftIn(Schema):
+    reason: str = Field(min_length=1, max_length=1000)
+    kinds: list[Literal["ban", "suspend", "premoderate", "warn"]] | None = Field(
+        None, description="What to lift; all open restrictions on the site when left out"
+    )
+    site: int | None = Field(None, ge=1, le=MAX_ID, description=SITE_HELP)
+    all_sites: bool = Field(False, description=ALL_SITES_HELP)
 
 
 class DiscussionIn(Schema):
@@ -188,6 +214,7 @@ class DiscussionIn(Schema):
 class ModeratedUserOut(Schema):
     id: int
     display_name: str
+    site_id: int | None = Field(description="The site of the status below (None: all sites)")
     banned: bool
     suspended_until: datetime | None
     always_premoderated: bool
@@ -273,12 +300,14 @@ def present_queue_item(item: QueueItem) -> QueueItemOut:
     )
 
 
-def present_user(user: User) -> ModeratedUserOut:
+def present_user(user: User, site_id: int | None) -> ModeratedUserOut:
+    status = restriction_status(user, site_id)
     return ModeratedUserOut(
         id=user.pk,
         display_name=user.display_name,
-        banned=user.is_banned(),
-        suspended_until=user.suspended_until,
-        always_premoderated=user.always_premoderate,
+        site_id=site_id,
+        banned=status.banned,
+        suspended_until=status.suspended_until,
+        always_premoderated=status.premoderated,
         warning_count=user.warning_count,
     )

@@ -18,6 +18,7 @@ def record(
     before: str = "",
     after: str = "",
     details: dict[str, Any] | None = None,
+    site_id: int | None = None,
 ) -> AuditEntry:
     """Write one entry. `actor` None means the system (the pipeline, a scheduled task)."""
     if comment is not None:
@@ -30,7 +31,8 @@ def record(
         subject = article.key
     else:
         subject = ""
-    site_id = article.site_id if article is not None else None
+    if article is not None:
+        site_id = article.site_id
     return AuditEntry.objects.create(
         actor=actor,
         actor_name=str(actor) if actor is not None else SYSTEM,

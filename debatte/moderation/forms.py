@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from debatte.articles.models import Site
 from debatte.discussions.models import ReportReason
 from debatte.moderation.models import Reason, ReasonKind
 from debatte.moderation.selectors import Queue, QueueFilter, QueueOrder
@@ -156,3 +157,33 @@ class BulkDecisionForm(forms.Form):
         if data.get("action") == "reject" and not data.get("reason_code"):
             raise forms.ValidationError(_("Please choose a reason."), code="reason")
         return data
+
+
+ALL_SITES = "all"
+
+
+class RestrictUserForm(forms.Form):
+    """On the reader's page: warn, suspend, ban or pre-moderate on one site (or all sites)."""
+
+    action = forms.ChoiceField(choices=[(a, a) for a in AuthorActionForm.ACTIONS])
+    site = forms.ChoiceField(label=_("Site"))
+    days = forms.IntegerField(required=False, min_value=1, max_value=365, initial=7)
+    reason = forms.CharField(max_length=1000, label=_("Explanation for the reader"))
+
+    def __init__(self, *args: Any, sites: list[Site], all_sites: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(str(site.pk), site.name) for site in sites]
+        if all_sites:
+            choices.append((ALL_SITES, str(_("All sites (administrators)"))))
+        self.fields["site"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "suspend" and not data.get("days"):
+            raise forms.ValidationError(_("Suspend for 1 to 365 days."), code="days")
+        return data
+
+
+class LiftRestrictionForm(forms.Form):
+    restriction = forms.IntegerField(min_value=1)
+    reason = forms.CharField(max_length=1000, label=_("Why it is lifted"))

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -182,3 +182,83 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"Appeal {self.pk} ({self.status})"
+
+
+class RestrictionKind(models.TextChoices):
+    BAN = "ban", _("ban")
+    SUSPEND = "suspend", _("suspension")
+    PREMODERATE = "premoderate", _("always pre-moderated")
+    WARN = "warn", _("warning")
+
+
+# One open ban, suspension or pre-moderation per reader and site (warnings add up).
+EXCLUSIVE_KINDS = (RestrictionKind.BAN, RestrictionKind.SUSPEND, RestrictionKind.PREMODERATE)
+
+
+class Restriction(models.Model):
+    """A reader's ban, suspension, pre-moderation or warning on one site (no site: all sites).
+
+    Open until lifted (`lifted_at`); a suspension also ends by itself at `until`.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restrictions"
+    )
+    site = models.ForeignKey(
+        "articles.Site",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
+        help_text=_("Empty: all sites (administrators only)."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=RestrictionKind.choices)
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(_("why it was lifted"), blank=True)
+    # What the reader was told; a granted appeal lifts exactly this restriction.
+    statement = models.OneToOneField(
+        StatementOfReasons,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="restriction",
+    )
+
+    class Meta:
+        verbose_name = _("restriction")
+        verbose_name_plural = _("restrictions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "site"], name="restriction_user_site")]
+        constraints = [
+            # Two constraints because NULL sites are distinct in a unique index.
+            models.UniqueConstraint(
+                fields=["user", "site", "kind"],
+                condition=models.Q(lifted_at__isnull=True, site__isnull=False)
+                & ~models.Q(kind="warn"),
+                name="one_open_restriction_per_site",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(lifted_at__isnull=True, site__isnull=True)
+                & ~models.Q(kind="warn"),
+                name="one_open_restriction_all_sites",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.user_id} @ {self.site_id or 'all'}"
+
+    def is_in_force(self, now: datetime | None = None) -> bool:
+        if self.lifted_at is not None:
+            return False
+        return self.until is None or self.until > (now or timezone.now())

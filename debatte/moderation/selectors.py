@@ -13,6 +13,7 @@ from debatte.accounts.models import User
 from debatte.articles.models import Site
 from debatte.discussions.models import Comment, CommentStatus, Report
 from debatte.moderation.models import Appeal, AppealStatus, AuditEntry
+from debatte.moderation.restrictions import UNRESTRICTED, RestrictionStatus, restriction_statuses
 from debatte.moderation.services.permissions import sites_moderated_by
 
 
@@ -42,6 +43,7 @@ class QueueItem:
     history: AuthorHistory
     report_reasons: list[str] = field(default_factory=list)
     claimed_by_other: bool = False
+    author_status: RestrictionStatus = UNRESTRICTED  # on the comment's site
 
 
 @dataclass
@@ -129,6 +131,15 @@ def _with_context(comments: Sequence[Comment], moderator: User) -> list[QueueIte
     ).values_list("comment_id", "reason"):
         reasons.setdefault(comment_id, []).append(reason)
     now = timezone.now()
+    # Restrictions on each item's site: a query only when some author was ever restricted.
+    statuses = restriction_statuses(
+        {
+            (c.author.pk, c.article.site_id)
+            for c in comments
+            if c.author is not None and c.author.has_restrictions
+        },
+        now=now,
+    )
     items = []
     for comment in comments:
         history = histories.get(comment.author_id or 0, AuthorHistory())
@@ -139,7 +150,8 @@ def _with_context(comments: Sequence[Comment], moderator: User) -> list[QueueIte
             and comment.claimed_until is not None
             and comment.claimed_until > now
         )
-        items.append(QueueItem(comment, history, reasons.get(comment.pk, []), claimed))
+        status = statuses.get((comment.author_id or 0, comment.article.site_id), UNRESTRICTED)
+        items.append(QueueItem(comment, history, reasons.get(comment.pk, []), claimed, status))
     return items
 
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("debatte.moderation.views.queues")),
     path("", include("debatte.moderation.views.dsa")),
     path("", include("debatte.moderation.views.dashboard")),
+    path("", include("debatte.moderation.views.users")),
 ]

@@ -143,12 +143,13 @@ def test_user_decisions_are_refused_to_everyone_else(
     assert other_reader_api.post(path, ref).status_code == 403
     assert other_moderator_api.post(path, ref).status_code == 403
     assert token_api.post(path, ref).status_code == 403
-    reader.refresh_from_db()
-    assert reader.banned_at is None
+    assert not reader.restrictions.exists()
 
 
-def test_moderator_cannot_restrict_themselves(moderator_api, site_moderator, held):
-    response = moderator_api.post(f"/moderation/users/{site_moderator.pk}/ban", {"reason": "x"})
+def test_moderator_cannot_restrict_themselves(moderator_api, site_moderator, held, site):
+    response = moderator_api.post(
+        f"/moderation/users/{site_moderator.pk}/ban", {"reason": "x", "site": site.pk}
+    )
     assert response.status_code == 400 and code(response) == "self"
 
 
@@ -162,3 +163,100 @@ def test_close_and_reopen(moderator_api, other_moderator_api, reader_api, articl
     assert reader_api.post("/articles/nato-dialog/comments", {"body": "Zu."}).status_code == 400
     reopened = moderator_api.post("/moderation/articles/nato-dialog/reopen")
     assert reopened.json()["discussion_status"] == "open"
+
+
+# --- Restrictions are per site (security issue item 2) --------------------------------------
+
+
+@pytest.fixture
+def other_editor(make_user, other_site):
+    from debatte.articles.models import SiteMembership
+
+    user = make_user("Redakteurin B")
+    SiteMembership.objects.create(site=other_site, user=user, role="editor")
+    return user
+
+
+@pytest.fixture
+def other_article(make_article, other_site):
+    return make_article(key="anderswo", title="Anderswo", site=other_site)
+
+
+def test_a_site_token_restricts_only_on_its_own_site(
+    moderating_token_api, other_editor, other_site, other_article, site
+):
+    """The issue: a site-A token banned a site-B editor everywhere."""
+    from debatte.discussions.services import post_comment
+
+    path = f"/moderation/users/{other_editor.pk}"
+    for action in ("warn", "suspend", "ban", "premoderate"):
+        body = {"reason": "x", "days": 3, "site": other_site.pk}
+        response = moderating_token_api.post(f"{path}/{action}", body)
+        assert response.status_code == 403 and code(response) == "wrong_site"
+        response = moderating_token_api.post(f"{path}/{action}", {**body, "all_sites": True})
+        assert response.status_code == 400
+    response = moderating_token_api.post(f"{path}/ban", {"reason": "x", "all_sites": True})
+    assert response.status_code == 403 and code(response) == "wrong_site"
+    banned = moderating_token_api.post(f"{path}/ban", {"reason": "x"})
+    assert banned.status_code == 200
+    assert (banned.json()["site_id"], banned.json()["banned"]) == (site.pk, True)
+    other_editor.refresh_from_db()
+    assert other_editor.has_restrictions
+    assert post_comment(other_article, author=other_editor, body="Noch da").status == "published"
+
+
+@pytest.mark.parametrize("action", ["warn", "suspend", "ban", "premoderate"])
+def test_a_site_moderator_cannot_restrict_on_another_site(
+    moderator_api, other_site, reader, action
+):
+    path = f"/moderation/users/{reader.pk}/{action}"
+    body = {"reason": "x", "days": 3}
+    response = moderator_api.post(path, {**body, "site": other_site.pk})
+    assert response.status_code == 403
+    response = moderator_api.post(path, body)
+    assert response.status_code == 400 and code(response) == "site"
+    assert moderator_api.post(path, {**body, "all_sites": True}).status_code == 403
+    assert not reader.restrictions.exists()
+
+
+def test_a_site_moderator_cannot_restrict_the_sites_staff(moderator_api, make_user, site):
+    from debatte.articles.models import SiteMembership
+
+    editor = make_user("Redakteurin A")
+    SiteMembership.objects.create(site=site, user=editor, role="editor")
+    response = moderator_api.post(
+        f"/moderation/users/{editor.pk}/ban", {"reason": "x", "site": site.pk}
+    )
+    assert response.status_code == 403
+    assert not editor.restrictions.exists()
+
+
+def test_lifting_through_the_api(moderator_api, other_moderator_api, reader, site):
+    from debatte.moderation.models import AuditEntry
+
+    path = f"/moderation/users/{reader.pk}"
+    assert moderator_api.post(path + "/ban", {"reason": "x", "site": site.pk}).json()["banned"]
+    assert moderator_api.post(path + "/lift", {"site": site.pk}).status_code == 422  # no reason
+    refused = other_moderator_api.post(path + "/lift", {"reason": "Gnade", "site": site.pk})
+    assert refused.status_code == 403
+    lifted = moderator_api.post(
+        path + "/lift", {"reason": "Versehen", "site": site.pk, "kinds": ["ban"]}
+    )
+    assert lifted.status_code == 200 and lifted.json()["banned"] is False
+    entry = AuditEntry.objects.get(verb="user.unrestrict")
+    assert (entry.site_id, entry.reason) == (site.pk, "Versehen")
+    again = moderator_api.post(path + "/lift", {"reason": "Nochmal", "site": site.pk})
+    assert again.status_code == 400 and code(again) == "nothing_to_lift"
+
+
+def test_an_administrator_bans_on_all_sites(as_user, make_user, reader, other_article):
+    from debatte.core.exceptions import ActionError
+    from debatte.discussions.services import post_comment
+
+    admin = as_user(make_user("Administratorin", is_superuser=True))
+    response = admin.post(f"/moderation/users/{reader.pk}/ban", {"reason": "x", "all_sites": True})
+    assert response.status_code == 200
+    assert (response.json()["site_id"], response.json()["banned"]) == (None, True)
+    reader.refresh_from_db()  # as the next request loads them
+    with pytest.raises(ActionError):
+        post_comment(other_article, author=reader, body="Gesperrt")

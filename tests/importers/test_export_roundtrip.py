@@ -54,7 +54,7 @@ def discussion(make_article, make_comment, make_user, reader, other_reader):
     set_editor_pick(first, actor=site_moderator)
     reject_comment(rude, moderator=site_moderator, reason=reject_reason)
     shorten_comment(long, moderator=site_moderator, reason=shorten_reason, body="Lang")
-    warn_user(other_reader, moderator=site_moderator, reason="Bitte sachlich bleiben")
+    warn_user(other_reader, moderator=site_moderator, reason="Bitte sachlich bleiben", site=site)
     delete_comment(gone, actor=reader)
     other = make_article(key="zweiter-artikel", title="Zweiter")
     make_comment(other, body="Anderswo")

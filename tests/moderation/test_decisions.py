@@ -141,7 +141,7 @@ def test_suspended_and_banned_readers_cannot_post(article, reader, site_moderato
     with pytest.raises(ActionError) as error:
         post_comment(article, author=reader, body="Noch einer")
     assert error.value.code == "suspended"
-    lift_restrictions(reader, moderator=site_moderator)
+    lift_restrictions(reader, site=article.site, moderator=site_moderator, reason="Entschuldigt")
     post_comment(article, author=reader, body="Wieder da")
     ban_user(reader, moderator=site_moderator, reason="Wiederholt", comment=comment)
     with pytest.raises(ActionError) as error:
@@ -153,7 +153,7 @@ def test_suspended_and_banned_readers_cannot_post(article, reader, site_moderato
 
 
 def test_premoderated_reader_is_held_even_in_post_moderation(article, reader, site_moderator):
-    set_premoderation(reader, moderator=site_moderator, reason="Unter Beobachtung")
+    set_premoderation(reader, moderator=site_moderator, reason="Beobachtung", site=article.site)
     assert post_comment(article, author=reader, body="Hallo").status == CommentStatus.PENDING
 
 
@@ -164,9 +164,9 @@ def test_warn_counts_and_informs(reader, site_moderator, article):
     assert reader.warning_count == 1
 
 
-def test_moderator_cannot_restrict_self(site_moderator):
+def test_moderator_cannot_restrict_self(site_moderator, site):
     with pytest.raises(ActionError):
-        ban_user(site_moderator, moderator=site_moderator, reason="x")
+        ban_user(site_moderator, moderator=site_moderator, reason="x", site=site)
 
 
 def test_close_reopen_and_schedule_discussion(article, reader, site_moderator):

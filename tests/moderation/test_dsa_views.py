@@ -449,16 +449,17 @@ def test_appeals_page_has_constant_queries(
     assert len(few.captured_queries) == 4  # session, user, the moderator's sites, the appeals
 
 
-def test_appeal_against_an_account_ban_goes_to_administrators(
+def test_appeal_against_an_all_sites_ban_goes_to_administrators(
     client: Any,
     reader: Any,
-    site_moderator: Any,
     colleague: Any,
     make_user: Callable[..., Any],
 ) -> None:
+    from debatte.moderation.restrictions import restriction_status
     from debatte.moderation.services.users import ban_user
 
-    ban_user(reader, moderator=site_moderator, reason="Wiederholte Beleidigungen.")
+    admin = make_user("Administratorin", staff=True, is_superuser=True)
+    ban_user(reader, moderator=admin, reason="Wiederholte Beleidigungen.", site=None)
     statement = StatementOfReasons.objects.get(user=reader, decision="user.ban")
     assert statement.site_id is None
     appeal = submit_appeal(statement, user=reader, text="Ich habe niemanden beleidigt.")
@@ -466,12 +467,45 @@ def test_appeal_against_an_account_ban_goes_to_administrators(
     client.force_login(colleague)
     assert f"widerspruch-{appeal.pk}" not in client.get(APPEALS_URL).content.decode()
 
-    admin = make_user("Administratorin", staff=True, is_superuser=True)
-    client.force_login(admin)
+    other_admin = make_user("Administrator", staff=True, is_superuser=True)
+    client.force_login(other_admin)
     assert f'id="widerspruch-{appeal.pk}"' in client.get(APPEALS_URL).content.decode()
     response = client.post(
         APPEALS_URL, {"appeal": appeal.pk, "outcome": "reverse", "note": "Aufgehoben."}
     )
     assert response.status_code == 302
     reader.refresh_from_db()
-    assert reader.banned_at is None
+    assert not restriction_status(reader, default_site_id()).banned
+
+
+def test_appeal_against_a_site_ban_goes_to_that_sites_moderators(
+    client: Any,
+    reader: Any,
+    site_moderator: Any,
+    colleague: Any,
+    stranger_moderator: Any,
+) -> None:
+    """Issue: site restrictions had no site, so only administrators saw their appeals."""
+    from debatte.moderation.models import AuditEntry
+    from debatte.moderation.restrictions import restriction_status
+    from debatte.moderation.services.users import ban_user
+
+    site = Site.objects.get(pk=default_site_id())
+    ban_user(reader, moderator=site_moderator, reason="Wiederholte Beleidigungen.", site=site)
+    statement = StatementOfReasons.objects.get(user=reader, decision="user.ban")
+    assert statement.site_id == site.pk
+    appeal = submit_appeal(statement, user=reader, text="Ich habe niemanden beleidigt.")
+
+    client.force_login(stranger_moderator)
+    assert f"widerspruch-{appeal.pk}" not in client.get(APPEALS_URL).content.decode()
+    client.force_login(colleague)
+    assert f'id="widerspruch-{appeal.pk}"' in client.get(APPEALS_URL).content.decode()
+    response = client.post(
+        APPEALS_URL, {"appeal": appeal.pk, "outcome": "reverse", "note": "Aufgehoben."}
+    )
+    assert response.status_code == 302
+    reader.refresh_from_db()
+    assert not restriction_status(reader, site.pk).banned
+    lifted = AuditEntry.objects.get(verb="user.unrestrict")
+    assert (lifted.actor, lifted.site_id) == (colleague, site.pk)
+    assert lifted.details == {"kinds": ["ban"]}

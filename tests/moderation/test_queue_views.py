@@ -15,6 +15,7 @@ from debatte.articles.models import Section, Site, SiteMembership, default_site_
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
 from debatte.discussions.services.moderating import record_score
 from debatte.moderation.models import AuditEntry, Reason
+from debatte.moderation.restrictions import restriction_status
 
 pytestmark = pytest.mark.django_db
 
@@ -440,19 +441,19 @@ def test_author_actions_warn_suspend_premoderate_and_ban(
     assert reader.warning_count == 1
     client.post(url, {"action": "suspend", "days": 3, "reason": reasons["sachlich"].pk})
     reader.refresh_from_db()
-    assert reader.suspended_until is not None
-    assert timedelta(days=2) < reader.suspended_until - timezone.now() <= timedelta(days=3)
+    status = restriction_status(reader, comment.article.site_id)
+    assert status.suspended_until is not None
+    assert timedelta(days=2) < status.suspended_until - timezone.now() <= timedelta(days=3)
     client.post(url, {"action": "premoderate", "note": "Zur Beobachtung."})
-    reader.refresh_from_db()
-    assert reader.always_premoderate
+    assert restriction_status(reader, comment.article.site_id).premoderated
     assert reload(comment).status == CommentStatus.PENDING  # restrictions leave the comment
 
     response = client.post(
         url, {"action": "ban", "reason": reasons["sachlich"].pk, "remove": "1"}, headers=JSON
     )
     assert response.json()["ok"] is True
-    reader.refresh_from_db()
-    assert reader.banned_at is not None
+    assert restriction_status(reader, comment.article.site_id).banned
+    assert not restriction_status(reader, None).banned  # on the comment's site only
     assert reload(comment).status == CommentStatus.REJECTED
     verbs = set(AuditEntry.objects.values_list("verb", flat=True))
     assert {"user.warn", "user.suspend", "user.premoderate", "user.ban", "comment.reject"} <= verbs
@@ -464,8 +465,7 @@ def test_a_moderator_cannot_restrict_themselves(
     own = make_comment(article, author=mod, body="Mein eigener Kommentar.")
     response = logged_in(mod).post(author_url(own), {"action": "ban", "note": "x"}, headers=JSON)
     assert response.status_code == 400
-    mod.refresh_from_db()
-    assert mod.banned_at is None
+    assert not mod.restrictions.exists()
 
 
 # --- Claims ---------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ class AuthorFacts:
     is_staff: bool = False
     account_age: timedelta = timedelta(days=365)
     published_comments: int = 0
+    # Restrictions in force on the discussion's site, its own and the all-sites ones.
     banned: bool = False
     suspended_until: datetime | None = None
     always_premoderate: bool = False
