@@ -10,7 +10,7 @@ from debatte.api.auth import Principal
 from debatte.api.errors import ApiError
 from debatte.articles.models import Article
 from debatte.discussions.models import Comment
-from debatte.discussions.selectors import get_comment_by_label
+from debatte.discussions.selectors import Access, get_comment_by_label, get_comment_for
 
 
 def article_for(principal: Principal, key: str) -> Article:
@@ -23,11 +23,20 @@ def article_for(principal: Principal, key: str) -> Article:
 
 
 def comment_for(
-    principal: Principal, article: Article, label: str, *, any_status: bool = False
+    principal: Principal,
+    article: Article,
+    label: str,
+    *,
+    access: Access = Access.READ,
+    any_status: bool = False,
 ) -> Comment:
-    """The comment "#N" or "#N.M"; held comments only for their author (or `any_status`)."""
-    comment = get_comment_by_label(article, label)
-    if comment is None or not (any_status or selectors.is_visible(comment, principal.user)):
+    """The comment "#N" or "#N.M" by the pages' rule for `access` (discussions.selectors);
+    `any_status` for moderators, whose services check their role."""
+    if any_status:
+        comment = get_comment_by_label(article, label)
+    else:
+        comment = get_comment_for(article, label, viewer=principal.user, access=access)
+    if comment is None:
         raise Http404(_("There is no comment %(label)s.") % {"label": label})
     return comment
 
