@@ -77,9 +77,10 @@ INSTALLED_APPS.append("debatte.classifier")
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "debatte.embed.cookies.EmbedSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "debatte.embed.cookies.EmbedCsrfCookieMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "debatte.accounts.middleware.ReaderLanguageMiddleware",
@@ -247,11 +248,16 @@ SECURE_SSL_REDIRECT = env_bool("DEBATTE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("DEBATTE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Discussions embedded on the publisher's pages (another site) need cookies in the iframe:
-# SameSite=None, which browsers accept only with Secure, i.e. over HTTPS.
-if env_bool("DEBATTE_EMBED_COOKIES", False):
-    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# SameSite=None, which browsers accept only with Secure, i.e. over HTTPS. Only the iframe's
+# own cookies get that (under /embed/, debatte/embed/cookies.py); the site's stay Lax.
+EMBED_COOKIES = env_bool("DEBATTE_EMBED_COOKIES", False)
+if EMBED_COOKIES:
+    # The messages cookie is Lax like the site's: the iframe keeps its messages in its session.
+    MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SECURE_HSTS_SECONDS = int(os.environ.get("DEBATTE_HSTS_SECONDS", "0"))
+# Only where every subdomain is served over HTTPS; preload also asks browsers to ship the rule.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DEBATTE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DEBATTE_HSTS_PRELOAD", False)
 
 LOGGING = {
     "version": 1,

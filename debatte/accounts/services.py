@@ -8,7 +8,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from debatte.accounts.forgetting import deleted_name, forget_comment_texts, forget_reader
 from debatte.accounts.models import User
+from debatte.accounts.tasks import end_sessions
 from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentRevision, CommentStatus, Recommendation
 from debatte.discussions.services.counters import bump_version
@@ -16,7 +18,6 @@ from debatte.discussions.services.status import change_status
 from debatte.moderation.audit import record
 
 DEFAULT_IP_RETENTION_DAYS = 30
-DEFAULT_DELETED_USER_NAME = "gelöschter Nutzer"
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class AccountDeletion:
 
 
 def deleted_user_name() -> str:
-    return str(settings.DEBATTE.get("DELETED_USER_NAME", DEFAULT_DELETED_USER_NAME))
+    return deleted_name()
 
 
 def ip_retention_days() -> int:
@@ -38,18 +39,22 @@ def ip_retention_days() -> int:
 
 
 def delete_account(user: User, *, remove_comments: bool) -> AccountDeletion:
-    """Delete `user`. Their comments become tombstones (numbers kept) or stay anonymised.
+    """Delete `user` and everything that names them (GDPR Art. 17; docs/security.md).
 
-    The audit log keeps the entry `user.delete` with the name; everything else that names the
-    reader goes: comments are signed "gelöschter Nutzer", IP addresses and earlier versions of
-    their texts are dropped, their recommendations are withdrawn (counts follow).
+    Comments become tombstones (numbers kept) or stay, signed "gelöschter Nutzer"; their IP
+    addresses and earlier versions go; recommendations are withdrawn (counts follow). Reports
+    and DSA notices lose the reader's words, name and address; statements of reasons and appeals
+    are kept without the reader (the platform's DSA record) and without their texts; the audit
+    log keeps every entry but not the name; webhook payloads still waiting or logged lose it too.
+    Sessions, e-mail addresses, second factors and site roles go with the account.
     """
-    name = user.display_name
+    name, email = user.display_name, user.email or ""
     with transaction.atomic():
         comments = Comment.objects.filter(author=user)
         removed = _remove_comments(user) if remove_comments else 0
         kept = 0 if remove_comments else comments.exclude(status=CommentStatus.DELETED).count()
         article_ids = set(comments.values_list("article_id", flat=True).distinct())
+        comment_ids = set(comments.values_list("pk", flat=True))
         CommentRevision.objects.filter(comment__author=user).delete()
         comments.update(author_name=deleted_user_name(), ip_address=None)
         withdrawn = _withdraw_recommendations(user)
@@ -65,7 +70,12 @@ def delete_account(user: User, *, remove_comments: bool) -> AccountDeletion:
                 "count": removed or kept,
             },
         )
+        forget_reader(user, name=name, email=email, comment_ids=comment_ids)
+        if remove_comments:
+            forget_comment_texts(comment_ids)
+        user_id = user.pk
         user.delete()
+        transaction.on_commit(lambda: end_sessions.enqueue(user_id))
     return AccountDeletion(name, removed, kept, withdrawn)
 
 
@@ -77,7 +87,15 @@ def _remove_comments(user: User) -> int:
             # Already a moderation tombstone: its note stays, the text goes.
             Comment.objects.filter(pk=comment.pk).update(body="", is_editor_pick=False)
         else:
-            change_status(comment, CommentStatus.DELETED, body="", is_editor_pick=False)
+            change_status(
+                comment,
+                CommentStatus.DELETED,
+                body="",
+                is_editor_pick=False,
+                author_name=deleted_user_name(),
+            )
+            # The event's payload (webhooks) is built after commit: the account is gone then.
+            comment.author_id = None
             send_event("comment.deleted", comment=comment)
         removed += 1
     return removed

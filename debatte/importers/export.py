@@ -4,10 +4,12 @@ Line 1 is a header (`{"type": "debatte.export", "version": 1, ...}`); then one l
 `{"type": "discussions.comment", "id": 17, "fields": {...}}`, model by model in an order where
 every row comes after the rows it refers to (relations are the exported ids). Rows are read
 with `.iterator()` and written one by one, so memory stays flat. The file holds personal data
-(e-mail addresses, IP addresses, password hashes): keep it like a database backup.
+(e-mail addresses, IP addresses, password hashes) and the sites' SSO secrets: it is created
+readable by its owner only (0600); keep it like a database backup.
 """
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -146,5 +148,9 @@ def write_export(out: IO[str], *, site: Site | None = None, article: Article | N
 
 
 def export_to_path(path: Path, *, site: Site | None = None, article: Article | None = None) -> int:
-    with path.open("w", encoding="utf-8") as out:
+    """Write the export to `path`, readable by its owner only (it holds hashes and secrets)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # O_CREAT's mode only applies to a new file: an existing one is tightened before writing.
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
         return write_export(out, site=site, article=article)

@@ -7,8 +7,10 @@ dead peers are noticed, and ends after DEBATTE_LIVE_LIFETIME seconds (300, with 
 browser's EventSource then reconnects by itself, sending the last version it saw as
 Last-Event-ID. When the discussion has changed since that version the stream starts with a
 `sync` event carrying the current version and count, so nothing published while the reader was
-away goes unnoticed. Above DEBATTE_LIVE_MAX_CONNECTIONS (10,000) open streams per process new
-ones are refused with 503 and Retry-After, so idle readers cannot exhaust the server.
+away goes unnoticed. Above the cap of open streams per process (core/fdlimits.py: three
+quarters of the descriptor limit RLIMIT_NOFILE, at most 10,000, or DEBATTE_LIVE_MAX_CONNECTIONS
+within that) new ones are refused with 503 and Retry-After, so idle readers cannot exhaust the
+server's file descriptors.
 """
 
 import asyncio
@@ -23,6 +25,7 @@ from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from debatte.articles.models import Article, DiscussionStatus
+from debatte.core.fdlimits import current_stream_capacity
 from debatte.live.broker import CLOSE, Subscription, get_broker
 
 
@@ -37,7 +40,7 @@ class StreamLimits:
         return cls(
             heartbeat=float(os.environ.get("DEBATTE_LIVE_HEARTBEAT", "15")),
             lifetime=float(os.environ.get("DEBATTE_LIVE_LIFETIME", "300")),
-            max_connections=int(os.environ.get("DEBATTE_LIVE_MAX_CONNECTIONS", "10000")),
+            max_connections=current_stream_capacity().cap,
         )
 
 

@@ -116,11 +116,17 @@ APPEAL_WINDOW = timedelta(days=183)  # DSA Art. 20: at least six months
 
 
 class StatementOfReasons(models.Model):
-    """What the author of a restricted comment or a restricted account is told (DSA Art. 17)."""
+    """What the author of a restricted comment or a restricted account is told (DSA Art. 17).
+
+    Kept when the author deletes their account, without them (user None): the platform's
+    record of its decisions (DSA Art. 15, 24).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="statements_of_reasons",
     )
     comment = models.ForeignKey(
@@ -156,6 +162,7 @@ class AppealStatus(models.TextChoices):
     OPEN = "open", _("open")
     UPHELD = "upheld", _("decision upheld")
     REVERSED = "reversed", _("decision reversed")
+    WITHDRAWN = "withdrawn", _("withdrawn: the author deleted their account")
 
 
 class Appeal(models.Model):

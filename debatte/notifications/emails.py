@@ -77,4 +77,7 @@ def statement_mail(statement: StatementOfReasons) -> EmailMultiAlternatives:
         "statement": statement,
         "decisions_url": absolute_url(reverse("dsa-decisions")),
     }
-    return build_mail(statement.user, "statement", context)
+    user = statement.user
+    if user is None:  # a deleted account's statement stays, without it (accounts.forgetting)
+        raise ValueError("the statement's author has deleted their account")
+    return build_mail(user, "statement", context)

@@ -165,3 +165,25 @@ def test_without_javascript_the_forms_decide(
     page.locator(f"#queue-item-{second.pk} button[value=reject]").click()
     assert status(first) == CommentStatus.PUBLISHED
     assert status(second) == CommentStatus.REJECTED
+
+
+def test_the_item_page_claims_by_post_once_loaded_and_a_colleague_sees_it_locked(
+    new_page: Callable[..., Any], queue: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    from playwright.sync_api import expect
+
+    first = queue["comments"][0]
+    colleague = make_user("Redaktion cd")
+    SiteMembership.objects.create(site_id=default_site_id(), user=colleague, role="moderator")
+    page = new_page(user=queue["moderator"])
+    with page.expect_response(lambda r: r.url.endswith("/claim/")) as claim:
+        page.goto(f"/moderation/kommentar/{first.pk}/")
+    assert claim.value.request.method == "POST" and claim.value.json()["claimed"] is True
+    expect(page.locator(f"#queue-item-{first.pk}")).to_be_focused()
+    assert Comment.objects.get(pk=first.pk).claimed_by_id == queue["moderator"].pk
+
+    other = new_page(user=colleague)
+    other.goto(f"/moderation/kommentar/{first.pk}/")
+    expect(other.locator(".queue-locked-notice")).to_be_visible()
+    assert Comment.objects.get(pk=first.pk).claimed_by_id == queue["moderator"].pk
+    assert page.js_errors == [] and other.js_errors == []

@@ -471,17 +471,33 @@ def test_a_moderator_cannot_restrict_themselves(
 # --- Claims ---------------------------------------------------------------------------------------
 
 
-def test_opening_an_item_claims_it_and_others_see_it_locked_and_cannot_decide(
+def test_opening_an_item_claims_nothing_a_post_claims_it(
+    mod: Any, pending: Callable[..., list[Comment]]
+) -> None:
+    """A GET may be a prefetch or a link preview: only moderation.js's POST claims."""
+    (comment,) = pending(1)
+    client = logged_in(mod)
+    response = client.get(item_url(comment))
+    assert response.status_code == 200
+    assert not response.context["locked"]
+    assert reload(comment).claimed_by_id is None
+    assert f'data-claim-url="{claim_url(comment)}"' in response.content.decode()
+
+    assert client.post(claim_url(comment), headers=JSON).json()["claimed"] is True
+    assert reload(comment).claimed_by_id == mod.pk
+
+
+def test_a_claimed_item_shows_its_holder_and_others_cannot_decide(
     mod: Any, colleague: Any, reasons: dict[str, Reason], pending: Callable[..., list[Comment]]
 ) -> None:
     first, second = pending(2)
     mine, theirs = logged_in(mod), logged_in(colleague)
+    assert mine.post(claim_url(first), headers=JSON).json()["claimed"] is True
     response = mine.get(item_url(first))
-    assert response.status_code == 200
-    assert not response.context["locked"]
-    assert reload(first).claimed_by_id == mod.pk
+    assert not response.context["locked"]  # the holder's own claim does not lock them out
 
     locked = theirs.get(item_url(first), HTTP_ACCEPT_LANGUAGE="de")
+    assert reload(first).claimed_by_id == mod.pk  # the other's GET took nothing
     assert locked.context["locked"]
     assert "Redaktion ab bearbeitet gerade diesen Kommentar" in locked.content.decode()
     assert 'name="action" value="approve"' not in locked.content.decode()

@@ -44,7 +44,11 @@ from debatte.moderation.selectors import (
     count_queues,
     list_queue,
 )
-from debatte.moderation.services.claims import claim_comment, release_comment
+from debatte.moderation.services.claims import (
+    claim_comment,
+    is_claimed_by_other,
+    release_comment,
+)
 from debatte.moderation.services.decisions import (
     approve_comment,
     feature_comment,
@@ -220,15 +224,16 @@ class QueueView(ModeratorMixin, View):
 
 
 class QueueItemView(ModeratorMixin, View):
-    """One comment of a queue; opening it claims it for the moderator."""
+    """One comment of a queue. Opening it changes nothing (browsers and proxies prefetch GETs):
+    moderation.js claims it with a POST, and every decision claims it first."""
 
     template_name = "moderation/queue_item.html"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         comment = self.get_comment(pk)
-        claimed = claim_comment(comment, moderator=self.moderator)
+        locked = is_claimed_by_other(comment, self.moderator)
         item = _with_context([comment], self.moderator)[0]
-        item.claimed_by_other = not claimed
+        item.claimed_by_other = locked
         views, _reasons = with_reasons([item])
         return render(
             request,
@@ -236,7 +241,7 @@ class QueueItemView(ModeratorMixin, View):
             {
                 "entry": views[0],
                 "comment": comment,
-                "locked": not claimed,
+                "locked": locked,
                 "back": safe_next(request, reverse("moderation-queue")),
             },
         )

@@ -1,5 +1,6 @@
 // Keyboard for the moderation queues (progressive enhancement: every action is also a form).
-//   J / K   next / previous comment (claims it, so no other moderator works on it)
+//   J / K   next / previous comment (claims it with a POST, so no other moderator works on it;
+//           the page's first comment is claimed so on load)
 //   1 … 9   choose the reason for a removal in the focused comment's list
 //   A       approve            R   remove with the chosen reason
 //   F       editor's recommendation
@@ -82,10 +83,14 @@
     item.focus({ preventScroll: true });
     item.scrollIntoView({ block: "nearest" });
     if (list.dataset.queue === "decided" || !item.dataset.claimUrl) { return; }
+    // Claimed here, by a POST: opening a page (GET) claims nothing, since browsers prefetch.
     post(item.dataset.claimUrl).then(function (result) {
       if (result.claimed === false) {
         lock(item, result.message);
-        if (current === item) { focusItem(neighbour(item, 1, true)); }
+        if (current === item) {
+          var next = neighbour(item, 1, true);
+          if (next) { focusItem(next); } else { announce(result.message); }
+        }
       }
     });
   }

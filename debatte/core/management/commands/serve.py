@@ -3,6 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from debatte.core.fdlimits import current_stream_capacity
+
 
 class Command(BaseCommand):
     help = "Serve Debatte with uvicorn (ASGI), static files through WhiteNoise."
@@ -17,6 +19,9 @@ class Command(BaseCommand):
         import uvicorn
 
         self.stdout.write(f"Debatte on http://{options['host']}:{options['port']}/")
+        # Said at start, so an operator sees how many readers one process can stream to.
+        capacity = current_stream_capacity()
+        self.stdout.write(capacity.describe())
         uvicorn.run(
             "config.asgi:application",
             host=options["host"],
