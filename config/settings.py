@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import csp.constants
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,9 @@ INSTALLED_APPS.append("debatte.classifier")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files and error pages carry the policy too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "debatte.embed.cookies.EmbedSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -244,6 +248,29 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere (no nonces: cached pages are shared between requests);
+# the embed pages replace frame-ancestors by their site's origins (embed/origins.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "script-src": [csp.constants.SELF],
+        "style-src": [csp.constants.SELF],
+        # Swagger UI's and the admin's stylesheets draw icons from data: URLs.
+        "img-src": [csp.constants.SELF, "data:"],
+        "object-src": [csp.constants.NONE],
+        "base-uri": [csp.constants.NONE],
+        "form-action": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.NONE],
+    },
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer camera display-capture geolocation gyroscope magnetometer microphone "
+        "midi payment usb browsing-topics"
+    ).split()
+}
 SECURE_SSL_REDIRECT = env_bool("DEBATTE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("DEBATTE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -2,6 +2,7 @@
 Origin header (fetches) or the Referer (the iframe's first load), and enforced by the browser
 through the iframe pages' `frame-ancestors` policy."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
@@ -47,17 +48,25 @@ def own_origin(request: HttpRequest) -> str | None:
     return origin_of(request.build_absolute_uri("/"))
 
 
+# An origin as origin_of() writes it; anything else (spaces, ";") could add CSP directives.
+_CSP_SOURCE = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+")
+
+
+def frame_ancestor_sources(site: Site | None) -> list[str]:
+    """The sources that may frame an embed page: only the site's own pages."""
+    origins = allowed_origins(site) if site is not None else []
+    return [o for o in origins if _CSP_SOURCE.fullmatch(o)] or ["'none'"]
+
+
 def frame_ancestors(site: Site) -> str:
-    """The CSP that lets only the site's own pages frame an embed page."""
-    sources = " ".join(allowed_origins(site)) or "'none'"
-    return f"frame-ancestors {sources}"
+    return "frame-ancestors " + " ".join(frame_ancestor_sources(site))
 
 
 def allow_framing_by(response: HttpResponse, site: Site | None) -> HttpResponse:
-    """Replace the project's X-Frame-Options: DENY by a CSP naming the site's origins."""
+    """Replace X-Frame-Options: DENY and the policy's frame-ancestors 'none' (CSPMiddleware
+    writes the rest of the project's policy) by the site's origins."""
     response.xframe_options_exempt = True  # type: ignore[attr-defined]
-    policy = frame_ancestors(site) if site is not None else "frame-ancestors 'none'"
-    response["Content-Security-Policy"] = policy
+    response._csp_replace = {"frame-ancestors": frame_ancestor_sources(site)}  # type: ignore[attr-defined]
     return response
 
 
