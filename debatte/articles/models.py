@@ -235,6 +235,18 @@ class Article(models.Model):
             return "closed"
         return None
 
+    @property
+    def closes_by_itself_at(self) -> datetime | None:
+        """When an open discussion closes without anyone closing it (its closing time or the
+        site's auto-close age, the earlier one); None when it never does or is closed."""
+        if self.discussion_status != DiscussionStatus.OPEN:
+            return None
+        times = [self.discussion_closes_at] if self.discussion_closes_at else []
+        days = self.site.auto_close_days if self.site_id else None
+        if days:
+            times.append(self.published_at + timedelta(days=days))
+        return min(times, default=None)
+
     def effective_moderation_mode(self) -> str:
         """The article's mode, else its section's, else its site's."""
         if self.moderation_mode:

@@ -1,12 +1,8 @@
-from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib import admin
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
 from debatte.articles.admin_scope import SiteScopedAdmin
-from debatte.core.exceptions import ActionError
 from debatte.discussions.models import Comment, Recommendation, Report
-from debatte.discussions.services import set_editor_pick
 
 
 @admin.register(Comment)
@@ -42,25 +38,16 @@ class CommentAdmin(SiteScopedAdmin):
         "flags",
         "risk_score",
     ]
-    actions = ["pick_for_editors", "unpick_for_editors"]
+    # Editor's picks are moderation decisions (role on the site, audit log): they are made on the
+    # article page or in the queue, not here.
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments are posted (numbers, counters, the pipeline), never typed in
 
-    @admin.action(description=_("Mark as editor's recommendation"))
-    def pick_for_editors(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._set_pick(request, queryset, picked=True)
-
-    @admin.action(description=_("Remove editor's recommendation"))
-    def unpick_for_editors(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._set_pick(request, queryset, picked=False)
-
-    def _set_pick(self, request: HttpRequest, queryset: QuerySet[Comment], *, picked: bool) -> None:
-        for comment in queryset:
-            try:
-                set_editor_pick(comment, actor=request.user, picked=picked)  # type: ignore[arg-type]
-            except ActionError as error:
-                self.message_user(request, f"{comment}: {error.message}", messages.ERROR)
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # Deleting a row would leave the counters wrong and the audit log silent: authors
+        # delete (a tombstone), moderators remove, accounts.forgetting erases.
+        return False
 
 
 @admin.register(Report)

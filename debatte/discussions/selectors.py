@@ -14,6 +14,7 @@ from django.db.models.functions import RowNumber
 
 from debatte.accounts.models import User
 from debatte.articles.models import Article
+from debatte.articles.roles import moderates_site
 from debatte.discussions.models import VISIBLE_STATUSES, Comment, CommentStatus, Recommendation
 
 
@@ -40,6 +41,8 @@ class ThreadPage:
     previous_cursor: str | None
     expanded_thread: int | None = None
     recommended_ids: set[int] = field(default_factory=set)
+    # Whether the viewer may make editor's picks here (the button; the decision checks again).
+    viewer_moderates: bool = False
 
     @property
     def is_first(self) -> bool:
@@ -180,6 +183,8 @@ def get_thread_page(
                 "comment_id", flat=True
             )
         )
+        # Staff only: readers' pages keep their query count.
+        page.viewer_moderates = viewer.is_staff and moderates_site(viewer, article.site_id)
     return page
 
 

@@ -16,9 +16,4 @@ urlpatterns = [
     path(comment + "loeschen/", views.CommentDeleteView.as_view(), name="comment-delete"),
     path(comment + "empfehlen/", views.CommentRecommendView.as_view(), name="comment-recommend"),
     path(comment + "melden/", views.CommentReportView.as_view(), name="comment-report"),
-    path(
-        comment + "redaktionsempfehlung/",
-        views.CommentEditorPickView.as_view(),
-        name="comment-editor-pick",
-    ),
 ]

@@ -18,8 +18,9 @@ from debatte.core.exceptions import ActionError
 from debatte.core.throttle import Throttled
 from debatte.discussions import services
 from debatte.discussions.forms import CommentForm, ReportForm
-from debatte.discussions.models import Comment
+from debatte.discussions.models import Comment, CommentStatus
 from debatte.discussions.selectors import Access, get_comment_for, get_page_cursor_for
+from debatte.discussions.services.held import posted_message
 
 
 def wants_json(request: HttpRequest) -> bool:
@@ -112,9 +113,9 @@ class CommentCreateView(LoginRequiredMixin, CommentMixin, View):
         except ActionError as error:
             form.add_error("body", error.message)
             return self.render_form(request, form, status=400)
-        messages.success(
-            request, _("Your comment %(label)s is published.") % {"label": comment.label}
-        )
+        # A held comment is announced as waiting, never as published.
+        level = messages.INFO if comment.status == CommentStatus.PENDING else messages.SUCCESS
+        messages.add_message(request, level, posted_message(comment))
         return HttpResponseRedirect(permalink_url(comment))
 
     def render_form(
@@ -204,18 +205,6 @@ class CommentRecommendView(LoginRequiredMixin, CommentMixin, View):
             return JsonResponse(
                 {"recommended": recommended, "count": self.comment.recommendation_count}
             )
-        return HttpResponseRedirect(permalink_url(self.comment))
-
-
-class CommentEditorPickView(LoginRequiredMixin, CommentMixin, View):
-    def post(self, request: HttpRequest, article_key: str, comment_label: str) -> HttpResponse:
-        self.load(article_key, comment_label)
-        picked = request.POST.get("picked", "1") == "1"
-        try:
-            services.set_editor_pick(self.comment, actor=request.user, picked=picked)  # type: ignore[arg-type]
-        except ActionError as error:
-            messages.error(request, error.message)
-            return HttpResponseRedirect(permalink_url(self.comment))
         return HttpResponseRedirect(permalink_url(self.comment))
 
 

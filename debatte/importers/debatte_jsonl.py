@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.db import DatabaseError, models, transaction
 from tqdm import tqdm
 
-from debatte.importers.export import EXPORTED_MODELS, label
+from debatte.importers.export import EXPORTED_MODELS, NAMED_TARGETS, label
 from debatte.importers.records import ImportFormatError
 
 Key = tuple[str, int]
@@ -39,6 +40,11 @@ NATURAL_KEYS: dict[str, list[str]] = {
     "moderation.auditentry": ["verb", "actor_name", "subject", "created_at"],
     "moderation.statementofreasons": ["user", "comment", "decision", "created_at"],
     "moderation.appeal": ["statement"],
+    "account.emailaddress": ["user", "email"],
+    "mfa.authenticator": ["user", "type", "created_at"],
+    "api.apitoken": ["token_hash"],
+    "notifications.webhook": ["site", "url", "created_at"],
+    "moderation.restriction": ["user", "site", "kind", "created_at"],
 }
 
 
@@ -76,6 +82,9 @@ class Restorer:
         values: dict[str, Any] = {}
         m2m: dict[str, list[int]] = {}
         for m in model._meta.many_to_many:
+            if m.related_model in NAMED_TARGETS:
+                m2m[m.name] = [self._named(m.related_model, n) for n in fields.get(m.name, [])]
+                continue
             target = label(m.related_model)  # type: ignore[arg-type]
             m2m[m.name] = [self.ids[(target, old)] for old in fields.get(m.name, [])]
         for f in model._meta.concrete_fields:
@@ -94,6 +103,21 @@ class Restorer:
             else:
                 values[f.attname] = f.to_python(raw) if raw is not None else None
         return values, m2m
+
+    def _named(self, model: Any, name: str) -> int:
+        """A permission ("app_label.codename") or a group (its name) of this database."""
+        if model is Group:
+            group = Group.objects.filter(name=name).first()
+            if group is None and not self.dry_run:
+                group = Group.objects.create(name=name)  # its permissions are not exported
+            return group.pk if group is not None else 0
+        app_label, _dot, codename = name.partition(".")
+        permission = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is None:
+            raise ValueError(f"no permission {name!r} in this installation")
+        return int(permission.pk)
 
     def _find(self, model: type[models.Model], name: str, values: dict[str, Any]) -> int | None:
         lookup: dict[str, Any] = {}

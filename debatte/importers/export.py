@@ -15,23 +15,42 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from debatte.accounts.models import Badge, User
+from debatte.api.models import ApiToken
 from debatte.articles.models import Article, Section, Site, SiteMembership
 from debatte.discussions.models import Comment, CommentRevision, Recommendation, Report
-from debatte.moderation.models import Appeal, AuditEntry, Reason, StatementOfReasons, WordListEntry
+from debatte.moderation.models import (
+    Appeal,
+    AuditEntry,
+    Reason,
+    Restriction,
+    StatementOfReasons,
+    WordListEntry,
+)
+from debatte.notifications.models import Webhook
 
 FORMAT_VERSION = 1
-# The order of the file: each model after those it refers to.
+# The order of the file: each model after those it refers to. Left out on purpose, as state
+# that is passing or rebuilt: sessions, pending e-mail confirmations (a reader asks for a new
+# link), webhook deliveries (the log and pending retries), used SSO token ids (replay guard of
+# tokens that live minutes), the task queue, the worker heartbeat and the Django admin's log.
 EXPORTED_MODELS: list[type[models.Model]] = [
     Badge,
     Site,
     Section,
     User,
+    EmailAddress,  # verified addresses: without them every reader verifies again
+    Authenticator,  # second factors (TOTP secrets, recovery codes)
     SiteMembership,
+    ApiToken,  # only the hash is stored, so the tokens in use keep working
+    Webhook,
     Reason,
     WordListEntry,
     Article,
@@ -42,7 +61,14 @@ EXPORTED_MODELS: list[type[models.Model]] = [
     AuditEntry,
     StatementOfReasons,
     Appeal,
+    Restriction,
 ]
+# Many-to-many targets that are not exported (rows created by migrations, ids differ between
+# databases): named by their natural key instead.
+NAMED_TARGETS: dict[type[models.Model], tuple[str, ...]] = {
+    Permission: ("content_type__app_label", "codename"),
+    Group: ("name",),
+}
 ORDERING: dict[type[models.Model], list[str]] = {Comment: ["article_id", "number", "reply_number"]}
 
 
@@ -64,7 +90,12 @@ def row_fields(obj: models.Model) -> dict[str, Any]:
             continue
         data[f.name] = encode(getattr(obj, f.attname))
     for m2m in obj._meta.many_to_many:
-        data[m2m.name] = sorted(getattr(obj, m2m.name).values_list("pk", flat=True))
+        related = getattr(obj, m2m.name)
+        named = NAMED_TARGETS.get(m2m.related_model)  # type: ignore[arg-type]
+        if named:
+            data[m2m.name] = sorted(".".join(row) for row in related.values_list(*named))
+        else:
+            data[m2m.name] = sorted(related.values_list("pk", flat=True))
     return data
 
 
@@ -113,8 +144,23 @@ def _scope(
     }
     if model in fixed:
         return fixed[model]
-    if model in (Section, SiteMembership, Reason, WordListEntry):
+    if model in (Section, SiteMembership, Reason, WordListEntry, ApiToken, Webhook):
         return qs.filter(site__in=sites)
+    if model in (EmailAddress, Authenticator):
+        return qs.filter(user__in=users)
+    # The comments' statements, and those of the exported readers' restrictions on these sites.
+    statements = StatementOfReasons.objects.filter(
+        Q(comment__in=comments) | Q(comment__isnull=True, user__in=users, site__in=sites)
+    )
+    if model is StatementOfReasons:
+        return statements
+    if model is Restriction:
+        # All-sites restrictions belong to no site's export.
+        return qs.filter(
+            Q(statement__isnull=True) | Q(statement__in=statements),
+            user__in=users,
+            site__in=sites,
+        )
     if model is AuditEntry:
         return qs.filter(Q(comment__in=comments) | Q(article__in=articles))
     if model is Appeal:

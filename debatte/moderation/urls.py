@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("debatte.moderation.views.dsa")),
     path("", include("debatte.moderation.views.dashboard")),
     path("", include("debatte.moderation.views.users")),
+    path("", include("debatte.moderation.views.picks")),
 ]

@@ -135,3 +135,43 @@ def _purge_waiting() -> bool:
     return DBTaskResult.objects.filter(
         task_path=purge_daily.module_path, status=TaskResultStatus.READY
     ).exists()
+
+
+AUTO_CLOSE_EVERY = timedelta(minutes=10)
+
+
+@task()
+def auto_close_discussions() -> int:
+    """Close discussions past their site's auto-close age and queue the next run.
+
+    Posting is refused by the date anyway (`Article.closed_reason`); this run stores the
+    status, bumps the version and writes the audit entry. Closing is idempotent, so two
+    workers running it at once close (and log) each discussion once.
+    """
+    from debatte.moderation.services.discussions import close_expired_discussions
+
+    closed = close_expired_discussions()
+    if closed:
+        logger.info("auto-close: closed %d discussions", closed)
+    schedule_auto_close(after=timezone.now() + AUTO_CLOSE_EVERY)
+    return closed
+
+
+def schedule_auto_close(*, after: datetime | None = None) -> bool:
+    """Queue `auto_close_discussions` unless a run is already waiting (as the daily purge)."""
+    if not default_task_backend.supports_defer:
+        return False
+    if _waiting(auto_close_discussions.module_path):
+        return False
+    auto_close_discussions.using(run_after=after or timezone.now()).enqueue()
+    return True
+
+
+def _waiting(task_path: str) -> bool:
+    backend = str(settings.TASKS.get("default", {}).get("BACKEND", ""))
+    if not backend.startswith("django_tasks_db"):
+        return False
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=task_path, status=TaskResultStatus.READY).exists()

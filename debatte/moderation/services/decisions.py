@@ -120,8 +120,11 @@ def shorten_comment(comment: Comment, *, moderator: User, reason: Reason, body: 
 
 
 def feature_comment(comment: Comment, *, moderator: User, featured: bool = True) -> Comment:
-    """Make a comment a "Redaktionsempfehlung" (publishing it if it was held)."""
+    """Make a comment a "Redaktionsempfehlung" (publishing it if it was held), or stop it being
+    one; the one way to pick, from the queue, the article page, the API or the admin."""
     check_can_moderate(moderator, comment.article.site_id)
+    if comment.is_editor_pick == featured and comment.status != CommentStatus.PENDING:
+        return comment  # a second click changes nothing and logs nothing
     with transaction.atomic():
         if featured and comment.status == CommentStatus.PENDING:
             approve_comment(comment, moderator=moderator)

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
-from debatte.articles.models import Article, DiscussionStatus
+from debatte.articles.models import Article, DiscussionStatus, Site
 from debatte.core.exceptions import ActionError
 from debatte.moderation.audit import record
 from debatte.moderation.services.permissions import check_can_moderate
@@ -69,20 +69,44 @@ def schedule_discussion(
     return article
 
 
+def _expired(now: datetime) -> list[Article]:
+    """Open discussions past their site's auto-close age (one query per site that has one)."""
+    found: list[Article] = []
+    for site_id, days in Site.objects.filter(auto_close_days__gt=0).values_list(
+        "pk", "auto_close_days"
+    ):
+        found.extend(
+            Article.objects.filter(
+                site_id=site_id,
+                discussion_status=DiscussionStatus.OPEN,
+                published_at__lte=now - timedelta(days=days or 0),
+            ).select_related("site")
+        )
+    return found
+
+
 def close_expired_discussions(now: datetime | None = None) -> int:
-    """Close open discussions past their site's auto-close age (run by a scheduled task)."""
+    """Close open discussions past their site's auto-close age (run by a scheduled task).
+
+    Idempotent, also when two workers run it at once: each close is an UPDATE on the status
+    still being open, and only the run whose UPDATE changed the row logs it.
+    """
     now = now or timezone.now()
     closed = 0
-    for article in Article.objects.filter(
-        discussion_status=DiscussionStatus.OPEN, site__auto_close_days__isnull=False
-    ).select_related("site"):
-        if article.closed_reason(now) == "closed":
-            _set_status(
-                article,
-                DiscussionStatus.CLOSED,
-                actor=None,
-                verb="discussion.auto_close",
+    for article in _expired(now):
+        with transaction.atomic():
+            changed = Article.objects.filter(
+                pk=article.pk, discussion_status=DiscussionStatus.OPEN
+            ).update(discussion_status=DiscussionStatus.CLOSED, version=F("version") + 1)
+            if not changed:
+                continue
+            article.discussion_status = DiscussionStatus.CLOSED
+            record(
+                "discussion.auto_close",
+                article=article,
+                before=DiscussionStatus.OPEN,
+                after=DiscussionStatus.CLOSED,
                 reason=f"{article.site.auto_close_days} days after publication",
             )
-            closed += 1
+        closed += 1
     return closed

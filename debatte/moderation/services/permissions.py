@@ -3,9 +3,8 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.articles.models import Site, SiteMembership, SiteRole
+from debatte.articles.roles import MODERATING_ROLES, moderates_site
 from debatte.core.exceptions import NotPermitted
-
-MODERATING_ROLES = (SiteRole.MODERATOR, SiteRole.EDITOR, SiteRole.ADMIN)
 
 
 def sites_moderated_by(user: User) -> QuerySet[Site]:
@@ -17,15 +16,7 @@ def sites_moderated_by(user: User) -> QuerySet[Site]:
 
 
 def can_moderate(user: User | None, site_id: int | None) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if site_id is None:
-        return False
-    return SiteMembership.objects.filter(
-        user=user, site_id=site_id, role__in=MODERATING_ROLES
-    ).exists()
+    return moderates_site(user, site_id)
 
 
 def check_can_moderate(user: User | None, site_id: int | None) -> None:
