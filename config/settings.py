@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 INSTALLED_APPS.append("debatte.classifier")
 
 MIDDLEWARE = [
+    # A database or Redis outage answers 503 with Retry-After, not a 500 (core/outages.py).
+    "debatte.core.outages.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files and error pages carry the policy too.
     "csp.middleware.CSPMiddleware",
@@ -145,9 +147,11 @@ AUTH_USER_MODEL = "accounts.User"
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Falls back to process memory while Redis is away (core/resilient_cache.py).
+        "BACKEND": "debatte.core.resilient_cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("DEBATTE_CACHE_PREFIX", "debatte"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     if REDIS_URL
     else {

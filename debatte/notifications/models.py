@@ -61,3 +61,29 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.webhook} ({self.status})"
+
+
+class MailDispatch(models.Model):
+    """One e-mail per event and recipient: its idempotency key, written before sending.
+
+    A task that runs again (the worker was killed, the task was requeued) finds the key `sent`
+    and sends nothing; found `sending`, the earlier attempt was cut off mid-way and the mail is
+    sent again with the same Message-ID, so a receiving side can recognise a duplicate.
+    """
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+
+    key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENDING)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sent e-mail")
+        verbose_name_plural = _("sent e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"

@@ -8,7 +8,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
@@ -18,6 +18,7 @@ from debatte.accounts.services import purge_ip_addresses
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
 from debatte.moderation.models import StatementOfReasons
 from debatte.notifications import emails
+from debatte.notifications.idempotency import send_once
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,7 @@ def send_reply_mail(comment_id: int) -> bool:
         return False
     if not _reachable(recipient, "notify_replies"):
         return False
-    emails.reply_mail(reply, recipient).send()
-    return True
+    return send_once(f"reply:{reply.pk}:{recipient.pk}", emails.reply_mail(reply, recipient))
 
 
 @task()
@@ -57,10 +57,12 @@ def send_editor_pick_mail(comment_id: int) -> bool:
         .filter(pk=comment_id, is_editor_pick=True, status=CommentStatus.PUBLISHED)
         .first()
     )
-    if comment is None or not _reachable(comment.author, "notify_editor_pick"):
+    author = comment.author if comment is not None else None
+    if comment is None or author is None or not _reachable(author, "notify_editor_pick"):
         return False
-    emails.editor_pick_mail(comment, comment.author).send()  # type: ignore[arg-type]
-    return True
+    return send_once(
+        f"editor-pick:{comment.pk}:{author.pk}", emails.editor_pick_mail(comment, author)
+    )
 
 
 @task()
@@ -69,8 +71,8 @@ def send_statement_mail(statement_id: int) -> bool:
     statement = StatementOfReasons.objects.select_related("user").filter(pk=statement_id).first()
     if statement is None or not _reachable(statement.user):
         return False
-    emails.statement_mail(statement).send()
-    return True
+    key = f"statement:{statement.pk}:{statement.user_id}"
+    return send_once(key, emails.statement_mail(statement))
 
 
 @task()
@@ -99,8 +101,9 @@ def send_notice_confirmation(report_id: int, language: str = "") -> bool:
             "title": comment.article.title,
             "date": timezone.localtime(report.created_at).strftime("%Y-%m-%d %H:%M"),
         }
-    send_mail(subject, body, None, [address])
-    return True
+    return send_once(
+        f"notice-confirmation:{report.pk}", EmailMessage(subject, body, None, [address])
+    )
 
 
 @task()

@@ -178,6 +178,8 @@ def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
         "User-Agent": "Debatte-Webhooks/1",
         "Debatte-Event": delivery.event,
         "Debatte-Delivery": str(delivery.pk),
+        # Delivered at least once (a retry, a worker killed mid-way): receivers drop repeats.
+        "Idempotency-Key": f"debatte-delivery-{delivery.pk}",
         SIGNATURE_HEADER: sign(delivery.webhook.secret, body),
     }
     try:

@@ -37,6 +37,9 @@ def start_heartbeat() -> threading.Event:
             try:
                 close_old_connections()
                 beat(name, started_at)
+                from debatte.ops.recovery import requeue_abandoned
+
+                requeue_abandoned()  # tasks of workers that died elsewhere meanwhile
             except Exception:  # noqa: BLE001 - a database outage must not end the worker
                 logger.warning("worker heartbeat: could not write", exc_info=True)
             stop.wait(HEARTBEAT_SECONDS)

@@ -10,11 +10,15 @@ class Command(DatabaseWorkerCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from debatte.notifications.tasks import schedule_auto_close, schedule_daily_purge
-        from debatte.ops.heartbeat import start_heartbeat
+        from debatte.ops.heartbeat import start_heartbeat, worker_name
+        from debatte.ops.recovery import requeue_abandoned
 
+        # Claims under the heartbeat's name, so a task of a killed worker can be found again.
+        options["worker_id"] = worker_name()
+        requeue_abandoned(starting=True)  # what a killed worker left RUNNING runs again
         schedule_daily_purge()  # the daily removal of old IP addresses, queued once
         schedule_auto_close()  # closing discussions after the site's N days, every 10 minutes
-        stop = start_heartbeat()  # /readyz tells whether a worker lives
+        stop = start_heartbeat()  # /readyz tells whether a worker lives; requeues at each beat
         try:
             super().handle(*args, **options)
         finally:
