@@ -68,10 +68,10 @@ def limit_of_512(monkeypatch):
 
 
 def test_serve_says_the_cap_at_start(monkeypatch, limit_of_512):
-    import uvicorn
+    from debatte.core.management.commands import serve
 
     monkeypatch.delenv("DEBATTE_LIVE_MAX_CONNECTIONS", raising=False)
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    monkeypatch.setattr(serve, "supervise", lambda config: None)
     out = StringIO()
     call_command("serve", stdout=out)
     assert "live streams: at most 384 per process (default; RLIMIT_NOFILE soft 512)" in (

@@ -1,33 +1,166 @@
-from argparse import ArgumentParser
-from typing import Any
+"""`debatte serve`: uvicorn's process supervisor in front of N worker processes.
 
-from django.core.management.base import BaseCommand
+Why uvicorn (measured with wrk against uvicorn, gunicorn with uvicorn workers, gunicorn's own
+ASGI worker and granian; docs/deploying.md has the numbers): the four are within the noise of
+each other on Debatte's pages, since Django's rendering dominates; uvicorn is already a
+dependency, restarts workers one by one on SIGHUP (the new one serves before the old one
+stops), recycles a worker after --max-requests, writes an access log, and takes its trusted
+proxies as addresses or networks like core/clientip.py. Granian has no request-count
+recycling and no forwarded-address handling; gunicorn adds a second server to maintain.
+"""
+
+import os
+import shutil
+import tempfile
+from argparse import ArgumentParser, BooleanOptionalAction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from debatte.core.fdlimits import current_stream_capacity
 
+if TYPE_CHECKING:
+    import uvicorn
+
+
+def default_workers() -> int:
+    """One per core with Redis; one without (live updates and limits would stay per process)."""
+    if not settings.REDIS_URL:
+        return 1
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def metrics_directory() -> Path:
+    """A fresh, empty directory the workers of this run share for their metrics.
+
+    prometheus-client's multiprocess mode sums the files of every worker (recycled ones
+    included, so counters never go back); a previous run's files would be counted again."""
+    configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if configured:
+        path = Path(configured)
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return Path(tempfile.mkdtemp(prefix="debatte-metrics-"))
+
 
 class Command(BaseCommand):
-    help = "Serve Debatte with uvicorn (ASGI), static files through WhiteNoise."
+    help = (
+        "Serve Debatte with uvicorn (ASGI) in worker processes; static files through WhiteNoise. "
+        "SIGHUP restarts the workers one by one, SIGTERM stops gracefully."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="worker processes (default: one per core with REDIS_URL, else 1)",
+        )
         parser.add_argument("--log-level", default="info")
+        parser.add_argument(
+            "--access-log", action=BooleanOptionalAction, default=True, help="log every request"
+        )
+        parser.add_argument(
+            "--max-requests",
+            type=int,
+            default=10000,
+            help="replace a worker after this many requests (0: never)",
+        )
+        parser.add_argument(
+            "--max-requests-jitter",
+            type=int,
+            default=None,
+            help="up to this many more, so workers are not replaced together (default: 10%%)",
+        )
+        parser.add_argument(
+            "--graceful-timeout",
+            type=int,
+            default=10,
+            help="seconds a stopping worker waits for open requests (live streams reconnect)",
+        )
+        parser.add_argument(
+            "--start-timeout",
+            type=int,
+            default=30,
+            help="seconds a new worker has to load Django and answer the supervisor's check",
+        )
+        parser.add_argument(
+            "--keep-alive",
+            type=int,
+            default=5,
+            help="seconds an idle keep-alive connection stays open (keep the proxy's lower)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         import uvicorn
 
-        self.stdout.write(f"Debatte on http://{options['host']}:{options['port']}/")
+        workers = options["workers"] or default_workers()
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
+        if workers > 1 and not settings.REDIS_URL:
+            self.stderr.write(
+                "Warning: several workers without REDIS_URL: live updates, the response cache "
+                "and the limits stay per process (docs/deploying.md)."
+            )
+        max_requests = max(0, options["max_requests"])
+        jitter = options["max_requests_jitter"]
+        if jitter is None:
+            jitter = max_requests // 10
+        # The server believes X-Forwarded-For/-Proto from the same proxies as Debatte does
+        # (core/clientip.py), so the access log, the scheme and REMOTE_ADDR agree with it.
+        trusted = list(settings.DEBATTE.get("TRUSTED_PROXIES", []))
+        metrics = metrics_directory()
+        configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics)  # inherited by the workers
+
+        self.stdout.write(
+            f"Debatte on http://{options['host']}:{options['port']}/ with {workers} worker(s)"
+        )
         # Said at start, so an operator sees how many readers one process can stream to.
         capacity = current_stream_capacity()
         self.stdout.write(capacity.describe())
-        uvicorn.run(
+        self.stdout.flush()
+
+        config = uvicorn.Config(
             "config.asgi:application",
             host=options["host"],
             port=options["port"],
-            workers=options["workers"],
+            workers=workers,
             log_level=options["log_level"],
-            proxy_headers=True,
+            access_log=options["access_log"],
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted or None,
+            limit_max_requests=max_requests or None,
+            limit_max_requests_jitter=jitter if max_requests else 0,
+            timeout_graceful_shutdown=options["graceful_timeout"],
+            timeout_keep_alive=options["keep_alive"],
+            # uvicorn's 5 s is less than Django takes to start on a busy machine: SIGHUP would
+            # give up and keep the old workers.
+            timeout_worker_healthcheck=options["start_timeout"],
             lifespan="off",
         )
+        try:
+            supervise(config)
+        finally:
+            if configured is None:
+                del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+                shutil.rmtree(metrics, ignore_errors=True)
+
+
+def supervise(config: "uvicorn.Config") -> None:
+    """Run the workers under uvicorn's supervisor until SIGTERM or SIGINT.
+
+    Always supervised, also with one worker: a recycled or crashed worker is replaced, and
+    SIGHUP starts each new worker before its old one stops, on the same listening socket."""
+    from uvicorn.supervisors import Multiprocess
+
+    socket = config.bind_socket()
+    try:
+        Multiprocess(config, sockets=[socket]).run()
+    finally:
+        socket.close()
