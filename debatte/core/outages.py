@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
-STORAGE_FULL = ("database or disk is full", "no space left on device", "disk full")
+# SQLite reports a full disk as "full", or as an I/O error when it cannot create its WAL index.
+STORAGE_FULL = ("database or disk is full", "no space left on device", "disk i/o error")
 _MARK = "_debatte_outage"
 
 
@@ -69,7 +70,7 @@ def outage_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
         if full:
             code = "storage_full"
             message = _(
-                "The server cannot store anything at the moment because its storage is full. "
+                "The server cannot save anything at the moment: its storage is full or failing. "
                 "Nothing already saved is lost. Please try again later."
             )
         else:

@@ -24,6 +24,13 @@ import pytest
 from live_servers import PYTHON, ROOT, Installation, free_port, services_required
 
 DEADLINE_SECONDS = 55  # every fault test stops itself well inside a minute
+# The load of many readers comes from one address here: no per-address request budget
+# (core/request_throttle.py), and no full classifier scoring inline (immediate tasks).
+LOAD_ENV = {
+    "DEBATTE_REQUESTS_PER_MINUTE_READ": "0",
+    "DEBATTE_REQUESTS_PER_MINUTE_WRITE": "0",
+    "DEBATTE_FULL_SCORER": "",
+}
 
 
 def run_django(env: dict[str, str], code: str, timeout: float = 60) -> Any:
@@ -287,6 +294,14 @@ class PrivatePostgres:
         self._run(
             _pg_bin("pg_ctl"), "-D", str(self.directory / "data"), "-o", options,
             "-l", str(self.directory / "server.log"), "-w", "-t", "30", "start",
+        )  # fmt: skip
+
+    def restart(self) -> None:
+        """`pg_ctl restart -m fast`: clients are disconnected, transactions rolled back."""
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._run(
+            _pg_bin("pg_ctl"), "-D", str(self.directory / "data"), "-o", options,
+            "-l", str(self.directory / "server.log"), "-m", "fast", "-w", "-t", "30", "restart",
         )  # fmt: skip
 
     def stop(self, mode: str = "fast") -> None:
