@@ -52,11 +52,13 @@ pytest: pytest-sqlite pytest-postgres
 
 test: lint typecheck djangocheck pytest
 
-# nginx (Debian's nginx-light) is the static-file peer of the first page; without it that row
-# says "not measured".
+# nginx (Debian's nginx-light) is the static-file peer of the first page and the micro-cache;
+# wrk drives the part over HTTP (bench/httpbench). Without them those rows say "not measured".
 bench: install
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || ! command -v apt-get >/dev/null || \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || true
+	@command -v wrk >/dev/null || ! command -v apt-get >/dev/null || \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || true
 	$(BIN)/python bench/run.py
 
 clean:

@@ -12,7 +12,9 @@ Runs standalone on a temporary SQLite database it creates and migrates itself, a
 5. live updates: idle event streams one uvicorn process holds (bench/live.py);
 6. the first page over HTTP next to nginx serving the same bytes as a static file
    (bench/static_peer.py);
-7. importing a generated 1 GB Disqus export (bench/imports.py).
+7. importing a generated 1 GB Disqus export (bench/imports.py);
+8. over HTTP with wrk, Debatte next to Isso under gunicorn and nginx, each target side by side
+   (bench/httpbench/main.py; `bench/run.py --http-only` runs just this part).
 
 Every part is bounded in time (BENCH_BUDGET seconds in all, 600 by default); a part that would
 overrun is skipped with a line saying so. Numbers are medians on this machine, at this moment: a
@@ -481,6 +483,11 @@ def bench_other_parts() -> None:
 
 
 def main() -> int:
+    # `--http-only`: just the part over HTTP (bench/httpbench/main.py); otherwise both, the
+    # in-process figures first. Its options (--duration, --repetitions, --sizes) pass through.
+    if "--http-only" in sys.argv[1:]:
+        shutil.rmtree(WORKDIR, ignore_errors=True)
+        return http_part()
     print(f"Debatte benchmark on {WORKDIR / 'bench.sqlite3'} (SQLite, temporary)", flush=True)
     try:
         setup_django()
@@ -493,7 +500,13 @@ def main() -> int:
         if ROWS:
             print_table()
         shutil.rmtree(WORKDIR, ignore_errors=True)
-    return 0
+    return http_part()
+
+
+def http_part() -> int:
+    from httpbench import main as over_http
+
+    return over_http.run([a for a in sys.argv[1:] if a != "--http-only"])
 
 
 if __name__ == "__main__":
