@@ -3,7 +3,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from debatte.articles.admin_scope import SiteScopedAdmin
 from debatte.articles.models import Article, Section, Site, SiteMembership
@@ -60,8 +64,17 @@ class SectionAdmin(SiteScopedAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(SiteScopedAdmin):
-    list_display = ["title", "key", "site", "published_at", "discussion_status", "comment_count"]
-    list_filter = ["site", "discussion_status", "section"]
+    list_display = [
+        "title",
+        "key",
+        "site",
+        "published_at",
+        "listed",
+        "discussion_status",
+        "comment_count",
+    ]
+    list_filter = ["listed", "site", "discussion_status", "section"]
+    actions = ["accept_articles"]
     search_fields = ["title", "key"]
     # The discussion's state changes through the moderators' tools, which write the audit log.
     readonly_fields = [
@@ -73,3 +86,13 @@ class ArticleAdmin(SiteScopedAdmin):
         "discussion_closes_at",
     ]
     date_hierarchy = "published_at"
+
+    @admin.action(description=_("Accept: show on the front page and in listings"))
+    def accept_articles(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        """Articles an unsigned embed created wait unlisted until an editor accepts them."""
+        accepted = queryset.filter(listed=False).update(listed=True, updated_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d article accepted.", "%(count)d articles accepted.", accepted)
+            % {"count": accepted},
+        )

@@ -1,11 +1,14 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from debatte.articles.sso_keys import SsoKeyError, load_sso_key
 
 article_key_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._:~-]*$",
@@ -70,6 +73,16 @@ class Site(models.Model):
     sso_secret = models.CharField(_("SSO shared secret (HS256)"), max_length=200, blank=True)
     sso_public_key = models.TextField(_("SSO public key (RS256/ES256, PEM)"), blank=True)
     own_accounts = models.BooleanField(_("readers may also use Debatte accounts"), default=True)
+    # Origin and Referer can be forged, so an unsigned first embed creates an article only
+    # when the site allows it, and then unlisted until an editor accepts it.
+    embed_creates_unlisted = models.BooleanField(
+        _("unsigned embeds create articles (unlisted until accepted)"),
+        default=False,
+        help_text=_(
+            "Off: a new article needs the page's signed article token. On: an embed without "
+            "one creates the article too, hidden from listings until an editor accepts it."
+        ),
+    )
     # Advanced by every change to the site's word lists (moderation/signals.py); each process
     # compiles a list once per version. Kept in the database, not in a per-process cache, so a
     # word added through one app server holds on every other one at its next post.
@@ -87,6 +100,20 @@ class Site(models.Model):
         return [
             line.strip().rstrip("/") for line in self.allowed_origins.splitlines() if line.strip()
         ]
+
+    def clean(self) -> None:
+        """Refuse an SSO key that cannot verify tokens or is too weak (see sso_keys)."""
+        super().clean()
+        if not (self.sso_secret.strip() or self.sso_public_key.strip()):
+            return  # no SSO
+        if self.sso_algorithm == SsoAlgorithm.HS256 and not self.sso_secret.strip():
+            raise ValidationError({"sso_secret": _("HS256 needs the shared secret.")})
+        if self.sso_algorithm != SsoAlgorithm.HS256 and not self.sso_public_key.strip():
+            raise ValidationError({"sso_public_key": _("RS256 and ES256 need the public key.")})
+        try:
+            load_sso_key(self.sso_algorithm, self.sso_secret, self.sso_public_key)
+        except SsoKeyError as error:
+            raise ValidationError({error.field: error.message}) from None
 
 
 def default_site_id() -> int:
@@ -176,6 +203,12 @@ class Article(models.Model):
     )
     topics = models.JSONField(_("topics"), default=list, blank=True)
     canonical_url = models.URLField(_("canonical URL"), max_length=500, blank=True)
+    # Off for articles an unsigned embed created: kept out of listings until an editor accepts.
+    listed = models.BooleanField(
+        _("listed"),
+        default=True,
+        help_text=_("Shown on the front page and in listings."),
+    )
     published_at = models.DateTimeField(_("published at"), default=timezone.now, db_index=True)
     discussion_status = models.CharField(
         _("discussion"),

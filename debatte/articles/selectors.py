@@ -5,7 +5,6 @@ from debatte.articles.models import Article
 
 
 def list_front_page_articles(limit: int = 30) -> QuerySet[Article]:
-    """The newest published articles, for the front page."""
-    return Article.objects.filter(published_at__lte=timezone.now()).select_related("section")[
-        :limit
-    ]
+    """The newest published articles, for the front page; unlisted ones wait for an editor."""
+    articles = Article.objects.filter(listed=True, published_at__lte=timezone.now())
+    return articles.select_related("section")[:limit]

@@ -1,16 +1,26 @@
-"""Articles of an embedding site: found by the site's own stable key, created on first embed."""
+"""Articles of an embedding site: found by the site's own stable key, created on first embed.
+
+Origin and Referer can be forged by anyone, so they never suffice to create an article: the
+page passes an article token that the site signed with its SSO key (`aud`, `key`, `title`,
+`url`), or the site allows unsigned creation and the article waits unlisted for an editor.
+"""
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from debatte.articles.models import Article, Site, article_key_validator
 from debatte.core.exceptions import ActionError
 from debatte.embed.origins import is_allowed, origin_of
+from debatte.embed.sso import SsoError, decode_site_token
 
 KEY_LENGTH = Article._meta.get_field("key").max_length or 200
 TITLE_LENGTH = Article._meta.get_field("title").max_length or 300
 URL_LENGTH = Article._meta.get_field("canonical_url").max_length or 500
+ARTICLE_CLAIMS = ["aud", "key", "title", "url"]
 
 
 def article_key(site: Site, external_key: str) -> str:
@@ -58,13 +68,55 @@ def find_embedded_article(site: Site, key: str) -> Article | None:
     )
 
 
-def get_or_create_embedded_article(site: Site, key: str, *, title: str, url: str) -> Article:
-    """The site's article `key`; created from the page's title and URL when first embedded."""
+@dataclass(frozen=True)
+class SignedArticle:
+    key: str
+    title: str
+    url: str
+
+
+def verify_article_token(site: Site, key: str, token: str) -> SignedArticle:
+    """The article the site signed; ActionError unless it is signed, for this site and `key`."""
+    try:
+        claims = decode_site_token(site, token, ARTICLE_CLAIMS)
+    except SsoError as error:
+        message = _("The page's article token is not valid (%(reason)s).") % {"reason": error.code}
+        raise ActionError(message, code="invalid_article_token") from None
+    if str(claims["key"]).strip() != key:
+        raise ActionError(
+            _("The page's article token is for another article."), code="invalid_article_token"
+        )
+    return SignedArticle(key=key, title=str(claims["title"]), url=str(claims["url"]))
+
+
+def get_or_create_embedded_article(
+    site: Site, key: str, *, title: str, url: str, token: str = "", from_site: bool = False
+) -> Article | None:
+    """The site's article `key`. Created on its first embed from the signed `token`, or, on
+    sites that allow it, from the page's unsigned title and URL as an unlisted article.
+    None: unknown, and nothing here may create it. An unlisted article that a signed token
+    names takes the token's title and URL and is listed: the site itself vouches for it."""
     key = clean_external_key(site, key)
     article = find_embedded_article(site, key)
-    if article is not None:
+    if article is not None and (article.listed or not token):
         return article
-    fields = {"title": clean_title(title), "canonical_url": clean_canonical_url(site, url)}
+    if token:
+        signed = verify_article_token(site, key, token)
+        title, url, listed = signed.title, signed.url, True
+    elif from_site and site.embed_creates_unlisted:
+        listed = False
+    else:
+        return None
+    fields = {
+        "title": clean_title(title),
+        "canonical_url": clean_canonical_url(site, url),
+        "listed": listed,
+    }
+    if article is not None:
+        Article.objects.filter(pk=article.pk, listed=False).update(
+            **fields, updated_at=timezone.now()
+        )
+        return find_embedded_article(site, key)
     try:
         with transaction.atomic():
             Article.objects.create(site=site, key=article_key(site, key), **fields)

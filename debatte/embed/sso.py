@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import Badge, User
 from debatte.articles.models import Site, SsoAlgorithm
+from debatte.articles.sso_keys import SsoKeyError, load_sso_key
 from debatte.core.exceptions import ActionError
 from debatte.embed.models import UsedSsoToken
 
@@ -48,16 +49,24 @@ class SsoReader:
 
 def verify_token(site: Site, token: str, *, now: datetime | None = None) -> SsoReader:
     """Check signature, audience, times and claims; raise SsoError with a clear reason."""
+    claims = decode_site_token(site, token, REQUIRED_CLAIMS)
+    return _reader_from(claims, now or timezone.now())
+
+
+def decode_site_token(site: Site, token: str, required: list[str]) -> dict[str, Any]:
+    """The claims of a token the site signed for itself (`aud`); SsoError says what is wrong."""
     key = _verification_key(site)
     try:
-        claims = jwt.decode(
+        return jwt.decode(
             token,
             key,
             algorithms=[site.sso_algorithm],
             audience=site.slug,
             leeway=LEEWAY,
-            options={"require": REQUIRED_CLAIMS},
+            options={"require": required},
         )
+    except jwt.InvalidKeyError:
+        raise SsoError(_bad_key_message(), code="sso_bad_key") from None
     except jwt.ExpiredSignatureError:
         raise SsoError(_("The sign-in token has expired."), code="sso_expired") from None
     except jwt.InvalidAudienceError:
@@ -71,15 +80,22 @@ def verify_token(site: Site, token: str, *, now: datetime | None = None) -> SsoR
         raise SsoError(_("The sign-in token's signature is wrong."), code="sso_forged") from None
     except jwt.InvalidTokenError:
         raise SsoError(_("The sign-in token is not valid."), code="sso_invalid") from None
-    return _reader_from(claims, now or timezone.now())
 
 
-def _verification_key(site: Site) -> str:
+def _verification_key(site: Site) -> Any:
+    """The site's key, checked again here: one saved before the checks existed may be bad."""
     hmac = site.sso_algorithm == SsoAlgorithm.HS256
     key = site.sso_secret if hmac else site.sso_public_key
     if not key.strip():
         raise SsoError(_("This site does not sign its readers in."), code="sso_disabled")
-    return key
+    try:
+        return load_sso_key(site.sso_algorithm, site.sso_secret, site.sso_public_key)
+    except SsoKeyError:
+        raise SsoError(_bad_key_message(), code="sso_bad_key") from None
+
+
+def _bad_key_message() -> str:
+    return _("This site's sign-in key is not usable; the site's settings must be fixed.")
 
 
 def _reader_from(claims: dict[str, Any], now: datetime) -> SsoReader:
@@ -115,8 +131,16 @@ def _may_comment(entitlements: object) -> bool:
     raise SsoError(_("The sign-in token's entitlements are not valid."), code="sso_invalid")
 
 
-def sign_in_with_token(site: Site, token: str) -> User:
-    """Verify `token`, refuse it if used before, create or update its reader."""
+def sign_in_with_token(site: Site, token: str, *, replacing: Any = None) -> User:
+    """Verify `token`, refuse it if used before, create or update its reader. `replacing`: the
+    request's current user, whose session a token never takes over unless a token started it
+    (a link could otherwise log a moderator into whoever signed the token)."""
+    if replacing is not None and replacing.is_authenticated and replacing.sso_site_id is None:
+        message = _(
+            "You are logged in with your Debatte account. Log out first to use your account "
+            "at the publisher."
+        )
+        raise SsoError(message, code="sso_session_exists")
     reader = verify_token(site, token)
     with transaction.atomic():
         _remember_token(site, reader)
@@ -146,7 +170,7 @@ def _update_reader(site: Site, reader: SsoReader) -> User:
     user.email = reader.email if reader.email and not taken else user.email
     user.may_comment = reader.may_comment
     user.save()
-    user.badges.set([_badge(label) for label in reader.badges])
+    user.badges.set([_badge(site, label) for label in reader.badges])
     return user
 
 
@@ -182,7 +206,8 @@ def unique_display_name(wanted: str, *, exclude_pk: int | None = None) -> str:
     return candidate
 
 
-def _badge(label: str) -> Badge:
-    slug = slugify(label)[:50] or "badge"
+def _badge(site: Site, label: str) -> Badge:
+    """The site's own badge row: a token never borrows a badge Debatte or another site gave."""
+    slug = f"sso-{site.pk}-{slugify(label) or 'badge'}"[:50]
     badge, _created = Badge.objects.get_or_create(slug=slug, defaults={"label": label})
     return badge

@@ -42,7 +42,7 @@ from debatte.discussions.selectors import (
     get_page_cursor_for,
     get_thread_page,
 )
-from debatte.embed import origins
+from debatte.embed import framing, origins
 from debatte.embed.articles import (
     article_key,
     external_key,
@@ -165,18 +165,26 @@ class EmbedDiscussionView(EmbedSiteMixin, View):
         if origin is not None and not from_host and origin != origins.own_origin(request):
             return refused(request, site, _("This page may not show this discussion."), 403)
         try:
-            article = self.find_article(request, external_key, may_create=from_host)
+            article = self.find_article(request, external_key, from_site=from_host)
         except ActionError as error:
             return refused(request, site, error.message, 400)
         if article is None:
             return refused(request, site, _("There is no discussion for this article."), 404)
         return self.render_page(request, article, CommentForm())
 
-    def find_article(self, request: HttpRequest, key: str, *, may_create: bool) -> Article | None:
-        if not may_create:
+    def find_article(self, request: HttpRequest, key: str, *, from_site: bool) -> Article | None:
+        """The article; a first embed creates it only with the site's signed article token
+        (`article`), or unlisted from an allowed origin where the site allows that."""
+        token = request.GET.get("article", "")
+        if not token and not from_site:
             return find_embedded_article(self.site, key)
         return get_or_create_embedded_article(
-            self.site, key, title=request.GET.get("title", ""), url=request.GET.get("url", "")
+            self.site,
+            key,
+            title=request.GET.get("title", ""),
+            url=request.GET.get("url", ""),
+            token=token,
+            from_site=from_site,
         )
 
     def render_page(
@@ -202,6 +210,7 @@ class EmbedDiscussionView(EmbedSiteMixin, View):
             "target": "",
             "may_comment": not user.is_authenticated or user.may_comment,
             "sso_user": user.is_authenticated and user.sso_site_id == self.site.pk,
+            "frame_ticket": framing.frame_ticket(request, self.site.slug),
             "page_url": embed_page_url(article),
             "create_url": reverse(
                 "embed-comment-create",
@@ -311,16 +320,22 @@ class EmbedCommentCreateView(EmbedDiscussionView):
 
 
 class SsoSignInView(EmbedSiteMixin, View):
-    """POST `token`: the publisher's signed token signs its reader in inside the iframe."""
+    """POST `token` and `frame`: the publisher's signed token signs its reader in inside the
+    iframe. Only from an iframe page (framing.py), and never over a Debatte account's session:
+    either would let a link log someone into the account of whoever signed the token."""
 
     def post(self, request: HttpRequest, site_slug: str) -> HttpResponse:
         site = self.load_site(site_slug)
         before: Any = request.user
+        if not framing.is_framed_request(request, site.slug):
+            message = _("Signing in with the publisher's account works only on its pages.")
+            return JsonResponse({"error": "sso_not_framed", "message": message}, status=403)
         state_before = self.state(before)
         try:
-            user = sign_in_with_token(site, request.POST.get("token", ""))
+            user = sign_in_with_token(site, request.POST.get("token", ""), replacing=before)
         except SsoError as error:
-            return JsonResponse({"error": error.code, "message": error.message}, status=403)
+            status = 409 if error.code == "sso_session_exists" else 403
+            return JsonResponse({"error": error.code, "message": error.message}, status=status)
         if not user.is_active:
             message = _("Your account cannot sign in.")
             return JsonResponse({"error": "inactive", "message": message}, status=403)

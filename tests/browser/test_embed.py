@@ -66,8 +66,20 @@ def sso_token(sub: str = "leser-1", name: str = "Paula Presse") -> str:
     )
 
 
+def article_token(origin: str, key: str = "nato-123") -> str:
+    """The publisher's signed article: what lets the first embed create it."""
+    claims = {
+        "aud": "beispiel",
+        "key": key,
+        "title": "Nato betont Dialogbereitschaft",
+        "url": f"{origin}/politik/nato.html",
+    }
+    return jwt.encode(claims, SECRET, algorithm="HS256")
+
+
 def article_page(debatte_url: str, origin: str, *, token: str = "", lang: str = "de") -> str:
     sso = f' data-sso-token="{token}"' if token else ""
+    sso += f' data-article-token="{article_token(origin)}"'
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>Nato betont Dialogbereitschaft</title></head>
 <body style="margin:0">
@@ -190,6 +202,9 @@ def test_embedded_discussion_opens_the_comment_the_host_url_names(
         site=site, key="beispiel:nato-123", title="Nato", canonical_url=publisher.origin + "/"
     )
     author = make_user("Schreiber")
+    # The site admits only its own SSO readers (discussions/services/access.py).
+    author.sso_site, author.sso_subject = site, "schreiber"
+    author.save(update_fields=["sso_site", "sso_subject"])
     for n in range(1, 13):
         post_comment(article, author=author, body=f"Beitrag Nummer {n} mit etwas Text.")
     publisher.pages["/nato.html"] = article_page(debatte_url, publisher.origin)
@@ -227,3 +242,76 @@ def test_embedded_discussion_refused_on_a_page_from_another_origin(
         assert frame.locator("#kommentare").count() == 0
     assert page.locator("[data-debatte-count]").inner_text().strip() == ""
     assert not Article.objects.filter(key="beispiel:nato-123").exists()
+
+
+def test_frame_opened_as_a_window_with_a_token_in_its_url_logs_nobody_in(
+    new_page: Callable[..., Any],
+    publisher: PublisherPages,
+    site: Any,
+    debatte_url: str,
+) -> None:
+    """Login CSRF: a link to the iframe page with `#sso=<the attacker's token>` opened as the
+    whole window must not sign the victim in; the token stays unused."""
+    from debatte.accounts.models import User
+    from debatte.articles.models import Article
+    from debatte.embed.sso import sign_in_with_token
+
+    Article.objects.create(site=site, key="beispiel:nato-123", title="Nato")
+    token = sso_token(sub="angreifer", name="Angreifer")
+    page = new_page()
+    sign_ins: list[str] = []
+    page.on("request", lambda r: sign_ins.append(r.url) if "/anmelden/" in r.url else None)
+
+    page.goto(f"{debatte_url}/embed/beispiel/artikel/nato-123/?host={publisher.origin}#sso={token}")
+    page.locator("#kommentare").wait_for()
+    page.wait_for_load_state("networkidle")
+
+    assert sign_ins == []
+    assert "#sso=" not in page.url
+    assert page.locator(".embed__bar").count() == 0  # nobody is logged in
+    assert page.locator("body").get_attribute("data-frame-ticket") == ""
+    assert not User.objects.filter(sso_subject="angreifer").exists()
+    assert sign_in_with_token(site, token).sso_subject == "angreifer"  # still unused
+    assert page.js_errors == []
+
+
+def test_publisher_token_never_replaces_a_debatte_accounts_session(
+    new_page: Callable[..., Any],
+    publisher: PublisherPages,
+    site: Any,
+    debatte_url: str,
+    moderator: Any,
+) -> None:
+    from tests.browser.conftest import session_cookie
+
+    publisher.pages["/politik/nato.html"] = article_page(
+        debatte_url, publisher.origin, token=sso_token()
+    )
+    page = new_page()
+    page.context.add_cookies([session_cookie(moderator, debatte_url)])
+
+    page.goto(f"{publisher.origin}/politik/nato.html")
+
+    frame = page.frame_locator("#debatte iframe")
+    frame.locator(".embed__status").filter(has_text="Debatte").wait_for()
+    assert moderator.display_name in frame.locator(".embed__bar").inner_text()
+    assert "Paula Presse" not in frame.locator("body").inner_text()
+
+
+def test_publisher_signs_the_reader_in_later_by_script(
+    new_page: Callable[..., Any],
+    publisher: PublisherPages,
+    site: Any,
+    debatte_url: str,
+) -> None:
+    publisher.pages["/politik/nato.html"] = article_page(debatte_url, publisher.origin)
+    page = new_page()
+    page.goto(f"{publisher.origin}/politik/nato.html")
+    frame = page.frame_locator("#debatte iframe")
+    frame.locator("#kommentare").wait_for()
+    assert frame.locator(".embed__bar").count() == 0
+
+    page.evaluate(f"() => window.Debatte.signIn({sso_token(name='Spaeter Da')!r})")
+
+    frame.locator(".embed__bar").filter(has_text="Spaeter Da").wait_for()
+    assert page.js_errors == []

@@ -53,3 +53,35 @@ def make_token() -> Callable[..., str]:
         return jwt.encode(claims(**overrides), key, algorithm=algorithm)
 
     return make
+
+
+def article_token(
+    key: str = "nato-123",
+    *,
+    title: str = "Nato betont Dialogbereitschaft",
+    url: str = f"{HOST}/politik/nato-dialog",
+    site_slug: str = "beispiel",
+    secret: str = SECRET,
+    **extra: Any,
+) -> str:
+    """The publisher's signed article (what `data-article-token` carries)."""
+    claims = {"aud": site_slug, "key": key, "title": title, "url": url, **extra}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def frame_ticket(site_slug: str = "beispiel") -> str:
+    """The ticket an iframe page of the site carries (as if the browser framed it)."""
+    from django.test import RequestFactory
+
+    from debatte.embed.framing import frame_ticket as ticket
+
+    return ticket(RequestFactory().get("/", headers={"Sec-Fetch-Dest": "iframe"}), site_slug)
+
+
+def sso_sign_in(client: Any, token: str, site_slug: str = "beispiel", **headers: str) -> Any:
+    """POST the token as the iframe's script does: with the frame's ticket."""
+    from django.urls import reverse
+
+    url = reverse("embed-sso-sign-in", args=[site_slug])
+    data = {"token": token, "frame": frame_ticket(site_slug)}
+    return client.post(url, data, headers={"Sec-Fetch-Mode": "cors", **headers})

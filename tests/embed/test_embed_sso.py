@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debatte.embed.sso import SsoError, sign_in_with_token, verify_token
+from tests.embed.conftest import sso_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -252,9 +253,7 @@ def test_sso_does_not_take_over_another_accounts_email(
 def test_sso_view_logs_the_reader_in(
     client: Any, embed_site: Any, make_token: Callable[..., str]
 ) -> None:
-    response = client.post(
-        reverse("embed-sso-sign-in", args=[embed_site.slug]), {"token": make_token()}
-    )
+    response = sso_sign_in(client, make_token())
 
     assert response.status_code == 200
     assert response.json()["display_name"] == "Anna Abonnentin"
@@ -265,12 +264,11 @@ def test_sso_view_logs_the_reader_in(
 def test_sso_view_refuses_a_replay_with_a_clear_error(
     client: Any, embed_site: Any, make_token: Callable[..., str]
 ) -> None:
-    url = reverse("embed-sso-sign-in", args=[embed_site.slug])
     token = make_token()
-    client.post(url, {"token": token})
+    sso_sign_in(client, token)
     client.logout()
 
-    response = client.post(url, {"token": token})
+    response = sso_sign_in(client, token)
 
     assert response.status_code == 403
     assert response.json()["error"] == "sso_replayed"

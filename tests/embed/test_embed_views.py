@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from debatte.discussions.models import Comment
+from tests.embed.conftest import article_token, sso_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,8 @@ def first_embed(
     params.setdefault("title", "Nato betont Dialogbereitschaft")
     params.setdefault("url", ARTICLE_URL)
     params.setdefault("host", HOST)
+    if "article" not in params:  # the publisher signs what its page embeds
+        params["article"] = article_token(key, title=params["title"], url=params["url"])
     return client.get(embed_url(key, **params), headers={"Referer": referer})
 
 
@@ -216,7 +219,7 @@ def test_embed_posting_error_keeps_the_text(client: Any, embedded: Any, reader: 
 def test_embed_sso_reader_is_shown_in_the_iframe(
     client: Any, embedded: Any, make_token: Callable[..., str]
 ) -> None:
-    client.post(reverse("embed-sso-sign-in", args=["beispiel"]), {"token": make_token()})
+    sso_sign_in(client, make_token())
 
     html = first_embed(client).content.decode()
 

@@ -45,6 +45,14 @@ def sso_token(sub: str, name: str) -> str:
 
 def article_page(debatte_url: str, origin: str, *, token: str | None = None) -> str:
     sso = f' data-sso-token="{token}"' if token is not None else ""
+    # The publisher signs the article: only that creates it on the first embed.
+    article = {
+        "aud": SLUG,
+        "key": "nato-live",
+        "title": "Nato betont Dialogbereitschaft",
+        "url": f"{origin}{ARTICLE_PATH}",
+    }
+    sso += f' data-article-token="{jwt.encode(article, SECRET, algorithm="HS256")}"'
     return f"""<!DOCTYPE html>
 <html lang="de"><head><meta charset="utf-8"><title>Nato betont Dialogbereitschaft</title></head>
 <body style="margin:0">

@@ -15,11 +15,12 @@
   }
 
   var host = config.host || "";
+  var framed = window.parent !== window;
   var main = document.getElementById("main");
   var status = document.querySelector(".embed__status");
 
   function tell(message) {
-    if (host && window.parent !== window) { window.parent.postMessage(message, host); }
+    if (host && framed) { window.parent.postMessage(message, host); }
   }
 
   // --- Height ------------------------------------------------------------------------------
@@ -148,7 +149,11 @@
     });
   }
 
+  // Tokens come only from the verified host page (postMessage below), never from this page's
+  // own URL: a link could carry someone else's token (login CSRF). The server also wants the
+  // ticket it gives only to pages loaded in a frame.
   function signIn(token) {
+    if (!framed || !config.frameTicket) { return; }
     if (!token) {
       // The publisher says nobody is logged in: end a session its token started.
       if (config.ssoUser === "1") {
@@ -156,16 +161,15 @@
       }
       return;
     }
-    post(config.ssoUrl, { token: token }).then(function (result) {
+    post(config.ssoUrl, { token: token, frame: config.frameTicket }).then(function (result) {
       if (result.error) { showError(result.message || result.error); return; }
       if (result.changed) { window.location.reload(); }
     }).catch(function () { showError("Debatte: sign-in failed."); });
   }
 
   if (window.location.hash.indexOf("#sso=") === 0) {
-    var token = decodeURIComponent(window.location.hash.slice(5));
+    // An old loader's or a link's token: drop it unread.
     window.history.replaceState(null, "", window.location.pathname + window.location.search);
-    signIn(token);
   }
 
   window.addEventListener("message", function (event) {
@@ -184,6 +188,9 @@
       }
     }
   });
+
+  // The host page answers with the reader's token (once per page view, see embed.js).
+  tell({ type: "debatte:ready" });
 
   // --- Deep link: the comment the host page's URL names, or the one just written -----------
   var wanted = config.target || (window.location.hash.indexOf("#kommentar-") === 0 ?

@@ -1,7 +1,7 @@
 // Debatte embed loader: include once on a publisher's page.
 //
 //   <div id="debatte" data-site="zeit" data-article-key="12345" data-article-url="https://..."
-//        data-title="..." data-sso-token="..."></div>
+//        data-title="..." data-article-token="..." data-sso-token="..."></div>
 //   <script src="https://DEBATTE-HOST/embed.js" async></script>
 //
 // Comment counts: <a data-debatte-count data-article-key="12345" href="...#debatte"></a>
@@ -52,25 +52,34 @@
     return Promise.resolve(undefined);
   }
 
-  function frameUrl(element, site, token) {
+  function frameUrl(element, site) {
     var params = new URLSearchParams();
     params.set("title", element.getAttribute("data-title") || document.title);
     params.set("url", element.getAttribute("data-article-url") || canonicalUrl());
+    // The site's signed article (key, title, url): what lets a first embed create it.
+    var articleToken = element.getAttribute("data-article-token");
+    if (articleToken) { params.set("article", articleToken); }
     params.set("lang", pageLanguage(element));
     params.set("host", window.location.origin);
     var label = commentLabel(window.location.hash);
     if (label) { params.set("comment", label); }
     var key = element.getAttribute("data-article-key");
-    var url = BASE + "/embed/" + encodeURIComponent(site) + "/artikel/" +
+    return BASE + "/embed/" + encodeURIComponent(site) + "/artikel/" +
       encodeURIComponent(key) + "/?" + params.toString();
-    return token === undefined ? url : url + "#sso=" + encodeURIComponent(token || "");
   }
 
-  function listen(element, frame) {
+  // The reader's token is handed to the iframe by postMessage when it says it is ready, once
+  // per page view (each token is accepted once); never in its URL, where a link could put one.
+  function listen(element, frame, token) {
     window.addEventListener("message", function (event) {
       if (event.origin !== BASE || event.source !== frame.contentWindow) { return; }
       var message = event.data || {};
-      if (message.type === "debatte:height" && message.height > 0) {
+      if (message.type === "debatte:ready") {
+        if (token !== undefined) {
+          frame.contentWindow.postMessage({ type: "debatte:sso", token: token || "" }, BASE);
+          token = undefined;
+        }
+      } else if (message.type === "debatte:height" && message.height > 0) {
         frame.style.height = Math.ceil(message.height) + "px";
       } else if (message.type === "debatte:scroll") {
         var top = frame.getBoundingClientRect().top + window.pageYOffset + (message.top || 0);
@@ -105,8 +114,8 @@
       frame.referrerPolicy = "origin";
       frame.setAttribute("scrolling", "no");
       frame.style.cssText = "display:block;width:100%;height:320px;border:0;overflow:hidden;";
-      listen(element, frame);
-      frame.src = frameUrl(element, site, token);
+      listen(element, frame, token);
+      frame.src = frameUrl(element, site);
       element.textContent = "";
       element.appendChild(frame);
       element.debatte = {
