@@ -72,10 +72,12 @@ INSTALLED_APPS = [
     "debatte.embed",
     "debatte.notifications",
     "debatte.live",
+    "debatte.ops",
 ]
 INSTALLED_APPS.append("debatte.classifier")
 
 MIDDLEWARE = [
+    "debatte.ops.metrics.MetricsMiddleware",
     # A database or Redis outage answers 503 with Retry-After, not a 500 (core/outages.py).
     "debatte.core.outages.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -332,4 +334,9 @@ DEBATTE: dict[str, Any] = {
     "DSA_NOTICES_PER_EMAIL_PER_HOUR": int(os.environ.get("DEBATTE_DSA_NOTICES_PER_EMAIL", "3")),
     # 1: superusers must have a second factor before they use the admin or moderate.
     "REQUIRE_MFA_FOR_SUPERUSERS": env_bool("DEBATTE_REQUIRE_MFA_FOR_SUPERUSERS", False),
+    # /metrics answers a scraper sending "Authorization: Bearer <token>"; without a token, only
+    # requests from this machine (loopback).
+    "METRICS_TOKEN": os.environ.get("DEBATTE_METRICS_TOKEN", ""),
+    # 1: /readyz says "unavailable" while no worker beats (default: it only reports it).
+    "READY_REQUIRES_WORKER": env_bool("DEBATTE_READY_REQUIRES_WORKER", False),
 }
