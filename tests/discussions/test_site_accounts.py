@@ -64,7 +64,11 @@ def test_the_rule(
     assert not may_act_on_site(sso_reader_of_a, sso_only)
     assert may_act_on_site(reader, site_a)
     assert not may_act_on_site(reader, sso_only)
-    assert may_act_on_site(moderator, sso_only)  # staff answer with their Debatte accounts
+    # Staff answer with their Debatte accounts, but only this site's staff: `is_staff` alone
+    # (another site's moderator or admin) is a plain account here.
+    assert not may_act_on_site(moderator, sso_only)
+    SiteMembership.objects.create(site=sso_only, user=moderator, role="moderator")
+    assert may_act_on_site(moderator, sso_only)
 
 
 @pytest.mark.parametrize("where", ["sso_only", "site_a", "default"])

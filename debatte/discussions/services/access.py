@@ -26,8 +26,9 @@ def _refusal(user: User, site: Site) -> str | None:
         if user.sso_site_id == site.pk:
             return None
         return _("Your account belongs to another site and cannot take part in this discussion.")
-    # Only plain accounts on SSO-only sites reach the query below.
-    if site.own_accounts or user.is_staff or can_moderate(user, site.pk):
+    # Only plain accounts on SSO-only sites reach the query below. Staff means this site's
+    # staff: `is_staff` (the Django admin, any site's) admits no one here.
+    if site.own_accounts or can_moderate(user, site.pk):
         return None
     return _("Please log in with your account at %(site)s to take part in this discussion.") % {
         "site": site.name
