@@ -111,11 +111,14 @@ def empty_cache() -> None:
     # and version by one test must not answer the next one.
     from django.core.cache import cache
 
+    from debatte.core import request_counts
     from debatte.moderation import wordlist_cache
 
     cache.clear()
     # Compiled word lists are kept per process under (site id, version): ids come back too.
     wordlist_cache._compiled.clear()
+    # Requests per address are counted in process memory without Redis (core/request_counts.py).
+    request_counts.forget_local()
 
 
 @pytest.fixture(autouse=True)
