@@ -13,9 +13,23 @@ from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
 from debatte.discussions.services.moderating import publish_comment, restore_shortened_text
 from debatte.moderation.audit import record
-from debatte.moderation.models import Appeal, AppealStatus, StatementOfReasons
+from debatte.moderation.models import (
+    Appeal,
+    AppealStatus,
+    Restriction,
+    RestrictionKind,
+    StatementOfReasons,
+)
 from debatte.moderation.services.permissions import check_can_moderate
+from debatte.moderation.services.users import lift_restrictions
 from debatte.notifications.tasks import send_notice_confirmation
+
+RESTRICTION_KINDS = {
+    "user.ban": RestrictionKind.BAN,
+    "user.suspend": RestrictionKind.SUSPEND,
+    "user.premoderate": RestrictionKind.PREMODERATE,
+    "user.warn": RestrictionKind.WARN,
+}
 
 
 def submit_illegal_content_notice(
@@ -133,9 +147,16 @@ def _reverse(statement: StatementOfReasons, moderator: User) -> None:
             publish_comment(comment, moderator=moderator)
     elif statement.decision == "comment.shorten" and statement.comment is not None:
         restore_shortened_text(statement.comment)
-    elif statement.decision == "user.ban":
-        User.objects.filter(pk=user.pk).update(banned_at=None)
-    elif statement.decision == "user.suspend":
-        User.objects.filter(pk=user.pk).update(suspended_until=None)
-    elif statement.decision == "user.premoderate":
-        User.objects.filter(pk=user.pk).update(always_premoderate=False)
+    elif statement.decision in RESTRICTION_KINDS and user is not None:
+        # The restriction on the statement's site (None: all sites), through the same service.
+        lift_restrictions(
+            user,
+            site=statement.site,
+            moderator=moderator,
+            reason=_("Your appeal was granted."),
+            kinds=[RESTRICTION_KINDS[statement.decision]],
+            require_open=False,
+            # Restrictions from before they were linked to statements: the kind on the site.
+            only=list(Restriction.objects.filter(statement=statement).values_list("pk", flat=True))
+            or None,
+        )
