@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "debatte.ops.metrics.MetricsMiddleware",
     # A database or Redis outage answers 503 with Retry-After, not a 500 (core/outages.py).
     "debatte.core.outages.OutageMiddleware",
+    # Outside every middleware that sets cookies: a response setting one is never shared.
+    "debatte.core.caching.SharedCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files and error pages carry the policy too.
     "csp.middleware.CSPMiddleware",
@@ -142,6 +144,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _tmp = Path(os.environ.get("TMPDIR", "/tmp"))  # noqa: S108
     _test_db = _tmp / f"debatte-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DEBATTE_TEST_SQLITE", str(_test_db))}
+
+
+def postgresql_pool() -> dict[str, Any] | None:
+    """psycopg's pool, one per process (docs/deploying.md): a request takes a connection that
+    is already open and gives it back at its end. Not CONN_MAX_AGE: that keeps a connection
+    per thread, and under ASGI Django's threads come and go (async views, live streams), so
+    connections would pile up. DEBATTE_DB_POOL_SIZE=0: connect per request instead."""
+    size = int(os.environ.get("DEBATTE_DB_POOL_SIZE", "4"))
+    if size <= 0:
+        return None
+    return {
+        "min_size": min(size, int(os.environ.get("DEBATTE_DB_POOL_MIN", "1"))),
+        "max_size": size,
+        # A request waits this long for a free connection before failing (503, core/outages).
+        "timeout": float(os.environ.get("DEBATTE_DB_POOL_TIMEOUT", "10")),
+        "max_lifetime": 3600,
+        "max_idle": 600,
+    }
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pool = postgresql_pool()
+    if _pool:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _pool
+        # With a pool: each connection is checked as it is handed out (one round trip), so
+        # after a PostgreSQL restart no request fails on a dead one.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Optional read replica: anonymous readers' discussion pages and API lists read from it
+# (config/routers.py); everything else, and every write, uses the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0)
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql" and postgresql_pool():
+        DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = postgresql_pool()
+        DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests read the replica through the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    _after = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+    MIDDLEWARE.insert(_after, "config.routers.ReplicaReadsMiddleware")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -318,6 +361,9 @@ DEBATTE: dict[str, Any] = {
     # the discussion's version (every change renders afresh); also how stale a cached page's
     # relative ages may get. 0: render every request (ETags and 304s still work).
     "RESPONSE_CACHE_SECONDS": int(os.environ.get("DEBATTE_RESPONSE_CACHE_SECONDS", "60")),
+    # How long nginx or a CDN may serve those anonymous responses without asking (s-maxage):
+    # the longest a new comment stays unseen behind them. 0: they revalidate every request.
+    "SHARED_CACHE_SECONDS": int(os.environ.get("DEBATTE_SHARED_CACHE_SECONDS", "2")),
     # The toxicity scorer the moderation pipeline calls while a comment is posted: the shipped
     # model's linear fast path (< 1 ms, in-process). The full model (with sentence embeddings)
     # scores again in a background task. Empty: no scoring (risk-based moderation then holds).

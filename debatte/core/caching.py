@@ -35,6 +35,13 @@ def cache_seconds() -> int:
     return int(settings.DEBATTE.get("RESPONSE_CACHE_SECONDS", 60))
 
 
+def shared_cache_seconds() -> int:
+    """How long a shared cache (the reverse proxy, a CDN) may serve an anonymous response
+    without asking (`s-maxage`; 0: it must revalidate every time). Also how late a new comment
+    may appear to anonymous readers behind such a cache."""
+    return int(settings.DEBATTE.get("SHARED_CACHE_SECONDS", 2))
+
+
 def time_period() -> int:
     """The current period of `cache_seconds()` (of a minute when caching is off)."""
     return int(time.time()) // (cache_seconds() or 60)
@@ -106,13 +113,41 @@ def add_reader_headers(
 ) -> HttpResponseBase:
     """ETag (200 and 304 only), Cache-Control by reader, and Vary on what picks the variant.
 
-    Anonymous readers' responses may be kept by a CDN but must be revalidated each time;
-    signed-in readers' responses only by their own browser, revalidated each time too."""
+    Anonymous readers' responses may be kept by a shared cache (nginx, a CDN) for
+    `shared_cache_seconds()` and by browsers only if they revalidate; a response showing a
+    one-off message is the reader's own. Signed-in readers' responses only by their own
+    browser, revalidated each time. `SharedCacheMiddleware` withdraws `s-maxage` from a
+    response that ends up setting a cookie."""
     if response.status_code in (200, 304):
         response.headers.setdefault("ETag", etag_for(key))
-    if is_anonymous(request):
+    if is_anonymous(request) and not has_pending_messages(request):
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        if shared_cache_seconds() > 0 and response.status_code in (200, 304):
+            patch_cache_control(response, s_maxage=shared_cache_seconds())
     else:
         patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ("Cookie", "Accept-Language", *vary))
     return response
+
+
+class SharedCacheMiddleware:
+    """A response that sets a cookie is never shared: it loses `public` and `s-maxage`.
+
+    Outermost, so it sees the cookies every other middleware adds (session, CSRF, messages,
+    language) after the view chose the headers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.cookies and response.has_header("Cache-Control"):
+            directives = [part.strip() for part in response["Cache-Control"].split(",")]
+            names = {part.split("=")[0].strip().lower() for part in directives}
+            if names & {"public", "s-maxage"}:
+                kept = [part for part in directives if part.split("=")[0].lower() not in SHARED]
+                response["Cache-Control"] = ", ".join(["private", *kept])
+        return response
+
+
+SHARED = {"public", "s-maxage", "private"}

@@ -28,7 +28,12 @@ def test_comment_list_answers_304_when_the_etag_matches(anonymous, article, make
 
 def test_comment_list_cache_control_by_reader(anonymous, reader_api, article):
     public = anonymous.get(THREAD)
-    assert set(public["Cache-Control"].split(", ")) == {"public", "max-age=0", "must-revalidate"}
+    assert set(public["Cache-Control"].split(", ")) == {
+        "public",
+        "max-age=0",
+        "must-revalidate",
+        "s-maxage=2",
+    }
     assert {"Cookie", "Authorization"} <= set(public["Vary"].split(", "))
     private = reader_api.get(THREAD)
     assert set(private["Cache-Control"].split(", ")) == {"private", "no-cache"}

@@ -1,12 +1,12 @@
 """`debatte serve`: uvicorn's process supervisor in front of N worker processes.
 
 Why uvicorn (measured with wrk against uvicorn, gunicorn with uvicorn workers, gunicorn's own
-ASGI worker and granian; docs/deploying.md has the numbers): the four are within the noise of
-each other on Debatte's pages, since Django's rendering dominates; uvicorn is already a
-dependency, restarts workers one by one on SIGHUP (the new one serves before the old one
-stops), recycles a worker after --max-requests, writes an access log, and takes its trusted
-proxies as addresses or networks like core/clientip.py. Granian has no request-count
-recycling and no forwarded-address handling; gunicorn adds a second server to maintain.
+ASGI worker and granian; docs/deploying.md has the numbers): each spends about 5 ms of CPU per
+request within 5 % of the others, since Django's work dominates. uvicorn is already a
+dependency, brings each new worker up before retiring the old one on SIGHUP, replaces dead
+workers and recycles them after --max-requests, writes an access log, and takes its trusted
+proxies as addresses or networks like core/clientip.py. Granian recycles by age or memory only
+and ignores forwarded headers; gunicorn would be a second server to maintain.
 """
 
 import os
