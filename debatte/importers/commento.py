@@ -6,14 +6,12 @@ e-mail address become accounts; "anonymous" is a named guest. States: approved p
 unapproved and flagged pending; deleted a tombstone.
 """
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from debatte.importers.common import article_key, clean_email, parse_datetime
+from debatte.importers.common import article_key, clean_email, load_json, parse_datetime, shaped
 from debatte.importers.htmltext import html_to_text, plain_text
-from debatte.importers.isso import _json_position
 from debatte.importers.records import (
     DELETED,
     PENDING,
@@ -29,20 +27,19 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse(raw: IO[bytes], problems: list[Problem]) -> Iterator[Item]:
-    try:
-        data = json.load(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ImportFormatError(_json_position(error), f"not valid JSON ({error})") from None
+    data = load_json(raw)
     if not isinstance(data, dict) or not isinstance(data.get("comments"), list):
         raise ImportFormatError("top level", "a Commento export has a list of comments")
-    commenters = {c.get("commenterHex"): c for c in data.get("commenters") or []}
+    with shaped("commenters"):
+        commenters = {str(c.get("commenterHex")): c for c in data.get("commenters") or []}
     pages: set[str] = set()
     for index, comment in enumerate(data["comments"]):
-        page = f"{comment.get('domain', '')}{comment.get('url', '')}"
-        if page not in pages:
-            pages.add(page)
-            yield ArticleRecord(key=article_key("commento", page), title=page[:300], ref=page)
-        yield _comment(comment, page, commenters, index, problems)
+        with shaped(f"comment {index + 1}"):
+            page = f"{comment.get('domain', '')}{comment.get('url', '')}"
+            if page not in pages:
+                pages.add(page)
+                yield ArticleRecord(key=article_key("commento", page), title=page[:300], ref=page)
+            yield _comment(comment, page, commenters, index, problems)
 
 
 def _comment(

@@ -1,12 +1,16 @@
 """Small helpers the source modules share: keys, dates, flags, author names."""
 
 import hashlib
+import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import IO, Any
 
 from django.utils.text import slugify
 
-from debatte.importers.records import Problem
+from debatte.importers.records import ImportFormatError, Problem
 
 _KEY_CHARS = re.compile(r"[^A-Za-z0-9._~-]+")
 
@@ -20,7 +24,7 @@ def article_key(prefix: str, source_id: str) -> str:
     slug = _KEY_CHARS.sub("-", slugify(source_id)).strip("-._~")
     if slug == source_id and len(slug) <= 150:
         return f"{prefix}-{slug}"
-    digest = hashlib.sha1(source_id.encode()).hexdigest()[:8]  # noqa: S324
+    digest = hashlib.sha1(source_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]  # noqa: S324
     return f"{prefix}-{slug[:150].rstrip('-')}-{digest}" if slug else f"{prefix}-{digest}"
 
 
@@ -58,5 +62,30 @@ def clean_email(value: str) -> str:
 
 def fallback_ref(prefix: str, *parts: str) -> str:
     """A stable reference for a comment without an id: a hash of what identifies it."""
-    digest = hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]  # noqa: S324
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]  # noqa: S324
     return f"{prefix}:sha1-{digest}"
+
+
+def load_json(raw: IO[bytes] | bytes, position: str = "file") -> Any:
+    """Parse JSON, or stop the import naming where and why (nesting too deep included)."""
+    try:
+        return json.loads(raw) if isinstance(raw, bytes) else json.load(raw)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise ImportFormatError(
+            where if position == "file" else position, f"not valid JSON ({error.msg})"
+        ) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ImportFormatError(position, f"not valid JSON ({error})") from None
+    except RecursionError:
+        raise ImportFormatError(position, "not valid JSON (nested too deeply)") from None
+
+
+@contextmanager
+def shaped(position: str) -> Iterator[None]:
+    """A value of the wrong type where the format has an object, a list or a string (a thread
+    that is a number, comments that are a string) stops the import naming where."""
+    try:
+        yield
+    except (AttributeError, TypeError, KeyError, IndexError) as error:
+        raise ImportFormatError(position, f"unexpected structure ({error})") from None

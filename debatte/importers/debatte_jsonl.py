@@ -15,6 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 from tqdm import tqdm
 
@@ -102,6 +103,7 @@ class Restorer:
                 values[f.attname] = self.ids[(target, raw)]
             else:
                 values[f.attname] = f.to_python(raw) if raw is not None else None
+                _check_text(f, values[f.attname])
         return values, m2m
 
     def _named(self, model: Any, name: str) -> int:
@@ -155,8 +157,23 @@ class Restorer:
 
     def resolve_deferred(self) -> None:
         for model, pk, attname, key in self.deferred:
+            if key not in self.ids:
+                raise ImportFormatError(
+                    "end of file", f"{attname} refers to {key[0]} {key[1]}, not in the file"
+                )
             if pk > 0:
                 model._default_manager.filter(pk=pk).update(**{attname: self.ids[key]})
+
+
+def _check_text(f: models.Field[Any, Any], value: object) -> None:
+    """What no database keeps the same way: too long for the column (SQLite would store it),
+    NUL characters or lone surrogates (PostgreSQL refuses them)."""
+    if not isinstance(value, str):
+        return
+    if f.max_length is not None and len(value) > f.max_length:
+        raise ValueError(f"{f.name} is longer than {f.max_length} characters")
+    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError(f"{f.name} contains a NUL or an invalid character")
 
 
 def restore(path: Path, *, dry_run: bool = False, show_progress: bool | None = None) -> Any:
@@ -196,5 +213,16 @@ def _read_lines(raw: Any, restorer: Restorer, progress: Callable[[int], None]) -
                     raise ValueError("not a Debatte export of version 1")
                 continue
             restorer.row(data)
-        except (ValueError, KeyError, TypeError, LookupError, DatabaseError) as error:
+        except (
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            LookupError,
+            DatabaseError,
+        ) as error:
             raise ImportFormatError(f"line {number}", str(error)) from None
+        except ValidationError as error:
+            raise ImportFormatError(f"line {number}", "; ".join(error.messages)) from None
+        except RecursionError:
+            raise ImportFormatError(f"line {number}", "nested too deeply") from None

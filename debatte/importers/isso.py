@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import unquote_plus
 
-from debatte.importers.common import article_key, parse_datetime
+from debatte.importers.common import article_key, load_json, parse_datetime, shaped
 from debatte.importers.htmltext import plain_text
 from debatte.importers.records import (
     DELETED,
@@ -30,14 +30,12 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse_generic(raw: IO[bytes], problems: list[Problem]) -> Iterator[Item]:
-    try:
-        threads = json.load(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ImportFormatError(_json_position(error), f"not valid JSON ({error})") from None
+    threads = load_json(raw)
     if not isinstance(threads, list):
         raise ImportFormatError("top level", "an Isso export is a list of threads")
     for index, thread in enumerate(threads):
-        yield from _generic_thread(thread, index, problems)
+        with shaped(f"thread {index + 1}"):
+            yield from _generic_thread(thread, index, problems)
 
 
 def _generic_thread(thread: dict[str, Any], index: int, problems: list[Problem]) -> Iterator[Item]:

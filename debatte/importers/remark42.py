@@ -6,19 +6,17 @@ in the backup's metadata are imported closed. Remark42 has no e-mail addresses: 
 a named guest. Bodies are HTML. A comment whose parent is missing becomes top level (reported).
 """
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from debatte.importers.common import article_key, parse_datetime
+from debatte.importers.common import article_key, load_json, parse_datetime, shaped
 from debatte.importers.htmltext import html_to_text
 from debatte.importers.records import (
     DELETED,
     PUBLISHED,
     ArticleRecord,
     CommentRecord,
-    ImportFormatError,
     Problem,
 )
 
@@ -70,29 +68,26 @@ def parse_backup(raw: IO[bytes], problems: list[Problem]) -> Iterator[Item]:
         text = line.strip()
         if not text:
             continue
-        try:
-            data = json.loads(text)
-        except ValueError as error:
-            raise ImportFormatError(f"line {number}", f"not valid JSON ({error})") from None
-        if number == 1 and "version" in data:
-            for post in data.get("posts") or []:
-                yield from reader.page(
-                    str(post.get("url") or ""), closed=bool(post.get("read_only"))
-                )
-            continue
-        yield from reader.comment(data, f"line {number}")
+        data = load_json(text, f"line {number}")
+        with shaped(f"line {number}"):
+            if number == 1 and "version" in data:
+                for post in data.get("posts") or []:
+                    yield from reader.page(
+                        str(post.get("url") or ""), closed=bool(post.get("read_only"))
+                    )
+                continue
+            yield from reader.comment(data, f"line {number}")
 
 
 def parse_json(raw: IO[bytes], problems: list[Problem]) -> Iterator[Item]:
     """A JSON list of comments, or a tree of them."""
-    try:
-        data = json.load(raw)
-    except ValueError as error:
-        raise ImportFormatError("file", f"not valid JSON ({error})") from None
+    data = load_json(raw)
     reader = _Reader(problems)
-    comments = data if isinstance(data, list) else list(_flatten(data.get("comments") or []))
+    with shaped("top level"):
+        comments = data if isinstance(data, list) else list(_flatten(data.get("comments") or []))
     for index, comment in enumerate(comments):
-        yield from reader.comment(comment, f"comment {index + 1} (id {comment.get('id')})")
+        with shaped(f"comment {index + 1}"):
+            yield from reader.comment(comment, f"comment {index + 1} (id {comment.get('id')})")
 
 
 def _flatten(nodes: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -45,6 +45,9 @@ class _Header:
 def parse_page(text: str, *, key: str, title: str, as_of: datetime) -> ArticleRecord:
     """Parse a flattened page into an article with its comments, or raise PageFormatError."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    damaged = next((i for i, line in enumerate(lines) if "\x00" in line), None)
+    if damaged is not None:  # no database stores NUL; a text page never has one
+        raise PageFormatError(damaged + 1, "a NUL character: a damaged or binary file?")
     try:
         heading_index = next(i for i, line in enumerate(lines) if line.strip() == COMMENTS_HEADING)
     except StopIteration:

@@ -7,7 +7,9 @@ one article at a time. Memory stays flat whatever the size of the file, and the 
 been read, and found importable, before the first row is written (validate, then write).
 """
 
+import hashlib
 import json
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -18,7 +20,22 @@ from types import TracebackType
 
 from debatte.importers.records import ArticleRecord, CommentRecord, Problem
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _COMMENT_COLUMNS = "name, body, created, ref, parent, status, email, ip, position"
+
+
+def _clean_text(value: str) -> str:
+    value = value.replace("\x00", "")
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def _short_ref(ref: str) -> str:
+    """A reference that fits Comment.import_ref (200): an overlong source id keeps its start
+    and a hash of the whole, the same for the comment and for the replies that name it."""
+    if len(ref) <= 200:
+        return ref
+    digest = hashlib.sha1(ref.encode("utf-8", "surrogatepass")).hexdigest()  # noqa: S324
+    return f"{ref[:150]}~{digest}"
 
 
 class Staging:
@@ -54,7 +71,12 @@ class Staging:
         self._dir.cleanup()
 
     def add(self, item: ArticleRecord | CommentRecord) -> None:
+        self._clean(item)
         if isinstance(item, CommentRecord):
+            item.import_ref, item.parent_ref = (
+                _short_ref(item.import_ref),
+                _short_ref(item.parent_ref),
+            )
             self._pending.append((item.article_ref, *item.to_row()))
             self.comment_count += 1
             if len(self._pending) >= 5000:
@@ -71,6 +93,26 @@ class Staging:
             self.problems.append(
                 Problem(item.position, f"thread {item.ref} listed twice; kept the first")
             )
+
+    def _clean(self, item: ArticleRecord | CommentRecord) -> None:
+        """Drop NUL characters and replace lone surrogates (JSON can carry both): PostgreSQL
+        stores neither, and SQLite cannot encode a surrogate. Each repair is reported."""
+        for name, value in vars(item).items():
+            cleaned: object
+            if isinstance(value, str):
+                cleaned = _clean_text(value)
+            elif name == "body" and isinstance(value, list):
+                cleaned = [
+                    {k: _clean_text(v) if isinstance(v, str) else v for k, v in block.items()}
+                    for block in value
+                ]
+            else:
+                continue
+            if cleaned != value:
+                setattr(item, name, cleaned)
+                self.problems.append(
+                    Problem(item.position, f"{name}: removed NUL or invalid characters")
+                )
 
     def _flush(self) -> None:
         self.db.executemany(

@@ -47,10 +47,19 @@ def parse(
         stack.pop()
         name = local(element.tag)
         if len(stack) == 2 and name in ("link", "base_blog_url") and not blog:
-            blog = urlsplit((element.text or "").strip()).netloc
+            blog = _host((element.text or "").strip(), problems)
         if name == "item" and stack:
             yield from read_item(element, blog, problems)
             stack[-1].clear()  # constant memory: forget finished items
+
+
+def _host(link: str, problems: list[Problem]) -> str:
+    """The blog's host name, which keeps post ids of different blogs apart."""
+    try:
+        return urlsplit(link).netloc
+    except ValueError:  # "https://[broken": urlsplit checks bracketed hosts
+        problems.append(Problem("channel", f"blog address {link[:80]!r} unreadable: ignored"))
+        return ""
 
 
 def read_item(item: Element, blog: str, problems: list[Problem]) -> Iterator[Item]:

@@ -1,7 +1,8 @@
 """Safe, streaming XML reading shared by the Disqus and WordPress importers.
 
 `defusedxml` forbids DTDs with entity declarations and external entities, so neither entity
-expansion bombs nor external resources can be used against the importer. Elements are handed
+expansion bombs nor external resources can be used against the importer (an external DTD is
+never read); elements nested deeper than MAX_DEPTH stop the import. Elements are handed
 out one at a time (`iterparse`) and cleared by the caller, so memory stays flat however large
 the file.
 
@@ -22,6 +23,8 @@ from defusedxml.ElementTree import iterparse
 
 from debatte.importers.records import ImportFormatError, Problem
 
+# Exports nest five levels at most; a deeper document is an attack on memory and time.
+MAX_DEPTH = 64
 _SUSPECT = re.compile(rb"=[^\"'\s]")
 _UNQUOTED = re.compile(
     rb"(<[A-Za-z][\w:.-]*(?:\s+[\w:.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s+[\w:.-]+=)([^\s\"'<>/]+)"
@@ -97,8 +100,15 @@ def iter_elements(
 ) -> Iterator[tuple[str, Element, Any]]:
     """Yield ("start"|"end", element, reader) events; the reader knows the current line."""
     reader = RepairingReader(raw, problems, progress)
+    depth = 0
     try:
         for event, element in iterparse(reader, events=("start", "end"), forbid_dtd=False):
+            depth += 1 if event == "start" else -1
+            if depth > MAX_DEPTH:
+                raise ImportFormatError(
+                    f"line {reader.line}",
+                    f"elements nested deeper than {MAX_DEPTH} levels: not a comment export",
+                )
             yield event, element, reader
     except ParseError as error:
         line, column = getattr(error, "position", (reader.line, 0))
@@ -106,6 +116,8 @@ def iter_elements(
         raise ImportFormatError(
             f"line {line}, column {column}", f"not well-formed XML ({reason})"
         ) from None
+    except LookupError as error:  # <?xml encoding="TF-8"?>: Python knows no such codec
+        raise ImportFormatError("line 1", f"not readable XML ({error})") from None
     except DefusedXmlException as error:
         raise ImportFormatError(f"line {reader.line}", f"refused unsafe XML: {error}") from None
 

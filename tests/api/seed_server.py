@@ -34,18 +34,24 @@ first = post_comment(article, author=writer, body="Wem immer noch nicht klar sei
 post_comment(article, author=moderator, body="mhh, eine Antwort.", parent=first)
 post_comment(article, author=writer, body="Ein zweiter Kommentar.")
 
-session = SessionStore()
-session[SESSION_KEY] = str(moderator.pk)
-session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-session[HASH_SESSION_KEY] = moderator.get_session_auth_hash()
-session.create()
+
+def session_of(user: User) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return str(session.session_key)
+
+
 _token, plain = ApiToken.issue(site, "CMS")
 _mod_token, mod_plain = ApiToken.issue(site, "Desk", can_moderate=True)
 print(
     "SEED="
     + json.dumps(
         {
-            "session": session.session_key,
+            "session": session_of(moderator),
+            "reader_session": session_of(writer),
             "csrf": _get_new_csrf_string(),
             "token": plain,
             "moderating_token": mod_plain,

@@ -1,8 +1,9 @@
 """Every operation of the OpenAPI document, fuzzed by schemathesis against a real server.
 
 A uvicorn process serves config.asgi on a free 127.0.0.1 port with a temporary, migrated and
-seeded SQLite database. Each generated request is sent with a moderator's session (and CSRF
-token); reads are sent again with a site's API token. No answer may be a server error, and
+seeded SQLite database. The generated requests are sent by five actors in turn (anonymous, a
+reader's and a moderator's session with CSRF, a site's API token and a moderating token), then
+chained statefully along the links schemathesis infers. No answer may be a server error, and
 every answer must match the document (status code, content type, body schema).
 """
 
@@ -12,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -118,6 +120,30 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 schema = schemathesis.openapi.from_path(SNAPSHOT)
 
 
+ACTORS = ("anonymous", "reader", "moderator", "site token", "moderating token")
+SENT: Counter[str] = Counter()
+
+
+def _as(case: Any, actor: str, server: dict[str, Any]) -> dict[str, Any]:
+    """Send `case` as `actor`: the generated credentials give way to real ones.
+
+    The document declares the session cookie and the bearer token, so schemathesis makes up
+    values for them (the 401 paths have their own tests). Returns `case.call`'s arguments.
+    """
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+    cookies = {k: v for k, v in (case.cookies or {}).items() if k != "sessionid"}
+    if actor in ("reader", "moderator"):
+        session = server["reader_session" if actor == "reader" else "session"]
+        headers["X-CSRFToken"] = server["csrf"]
+        cookies.update(sessionid=session, csrftoken=server["csrf"])
+    elif actor != "anonymous":
+        token = server["token" if actor == "site token" else "moderating_token"]
+        headers["Authorization"] = f"Bearer {token}"
+    SENT[actor] += 1
+    case.headers, case.cookies = headers, cookies
+    return {"base_url": server["base"]}
+
+
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -127,20 +153,40 @@ schema = schemathesis.openapi.from_path(SNAPSHOT)
 def test_every_operation_answers_without_server_error_and_as_documented(
     case: Any, server: dict[str, Any]
 ) -> None:
-    # The document declares the session cookie and the bearer token, so schemathesis makes up
-    # values for them; replace them with real credentials (the 401 paths have their own tests).
-    generated_headers = {
-        k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"
-    }
-    generated_cookies = {k: v for k, v in (case.cookies or {}).items() if k != "sessionid"}
-    case.headers = {**generated_headers, "X-CSRFToken": server["csrf"]}
-    case.cookies = {
-        **generated_cookies,
-        "sessionid": server["session"],
-        "csrftoken": server["csrf"],
-    }
-    case.call_and_validate(base_url=server["base"], checks=CHECKS)
-    if case.method.upper() == "GET":
-        case.headers = {**generated_headers, "Authorization": f"Bearer {server['token']}"}
-        case.cookies = generated_cookies
-        case.call_and_validate(base_url=server["base"], checks=CHECKS)
+    """The generated requests go out as each actor in turn: anonymous, a reader, a moderator
+    (sessions with CSRF), a site's API token and a moderating token."""
+    actor = ACTORS[sum(SENT.values()) % len(ACTORS)]
+    kwargs = _as(case, actor, server)
+    response = case.call(**kwargs)
+    case.validate_response(response, checks=CHECKS)
+
+
+def test_stateful_sequences_answer_as_documented(server: dict[str, Any]) -> None:
+    """The document has no OpenAPI links, but schemathesis infers them from the resources
+    (a posted comment's label feeds reading, editing, replying, reporting and moderating it);
+    it chains them as a moderator and as a reader."""
+    base = schema.as_state_machine()
+    assert base.bundles, "schemathesis found no links to chain"
+
+    class Workflow(base):  # type: ignore[valid-type, misc]
+        actor = "moderator"
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return _as(case, self.actor, server)
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    class ReaderWorkflow(Workflow):
+        actor = "reader"
+
+    for machine in (Workflow, ReaderWorkflow):
+        machine.run(
+            settings=settings(
+                max_examples=max(MAX_EXAMPLES // 2, 5),
+                stateful_step_count=6,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            )
+        )
+    print("schemathesis requests per actor:", dict(SENT))
