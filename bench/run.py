@@ -510,4 +510,10 @@ def http_part() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Last: one client's flood beside 32 readers (bench/flood.py); BENCH_FLOOD=0 skips it.
+    if os.environ.get("BENCH_FLOOD", "1") != "0" and "--http-only" not in sys.argv[1:]:
+        import flood
+
+        status = flood.main([]) or status
+    sys.exit(status)

@@ -1,4 +1,4 @@
-"""Counters of requests per client in 10-second buckets: in Redis, or in this process's memory.
+"""Counters of requests per client and time window: in Redis, or in this process's memory.
 
 With REDIS_URL every app server counts in the same keys (one budget for an address, not one
 per process); one request is one round trip (a small script: INCR, and EXPIRE for a new key;
@@ -17,10 +17,9 @@ from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
-BUCKET_SECONDS = 10
-BUCKETS = 6  # the sliding minute
 REDIS_RETRY_SECONDS = 5.0  # while Redis fails, requests do not each wait for it
 LOCAL_MAX_KEYS = 200_000  # about 40 MB: beyond it the process forgets its counts
+PRUNE_SECONDS = 10
 
 COUNT_SCRIPT = """
 local count = redis.call('INCR', KEYS[1])
@@ -37,11 +36,12 @@ class _Redis:
 class _Local:
     lock = threading.Lock()
     counts: dict[tuple[str, str, int], int] = {}
-    newest = 0
+    ends: dict[tuple[str, str, int], int] = {}  # when each window ends (epoch seconds)
+    pruned = 0
 
 
-def _key(scope: str, digest: str, bucket: int) -> str:
-    return f"throttle:{scope}:{bucket}:{digest}"
+def _key(scope: str, digest: str, window: int) -> str:
+    return f"throttle:{scope}:{window}:{digest}"
 
 
 def _redis() -> RedisCache | None:
@@ -58,17 +58,17 @@ def _redis_failed(error: Exception) -> None:
     _Redis.retry_at = time.monotonic() + REDIS_RETRY_SECONDS
 
 
-def increment(scope: str, digest: str, bucket: int) -> int:
-    """Count one request in the bucket; the bucket's new count."""
+def increment(scope: str, digest: str, now: float, seconds: int) -> int:
+    """Count one request in the current window of `seconds`; the window's new count."""
+    window = int(now) // seconds
     cache = _redis()
     if cache is not None:
         try:
-            full = cache.make_and_validate_key(_key(scope, digest, bucket))
+            full = cache.make_and_validate_key(_key(scope, digest, window))
             client = cache._cache.get_client(full, write=True)  # type: ignore[attr-defined]
             if _Redis.script is None:
                 _Redis.script = client.register_script(COUNT_SCRIPT)
-            expiry = BUCKETS * BUCKET_SECONDS + 1
-            count = int(_Redis.script(keys=[full], args=[expiry], client=client))
+            count = int(_Redis.script(keys=[full], args=[seconds + 1], client=client))
         except Exception as error:  # noqa: BLE001 - any Redis failure: count here meanwhile
             _redis_failed(error)
         else:
@@ -76,35 +76,23 @@ def increment(scope: str, digest: str, bucket: int) -> int:
                 logger.warning("request throttle: Redis reachable again")
                 _Redis.retry_at = 0.0
             return count
-    return _local_increment((scope, digest, bucket))
+    return _local_increment((scope, digest, window), seconds, int(now))
 
 
-def previous(scope: str, digest: str, bucket: int) -> list[int]:
-    """The counts of the BUCKETS - 1 buckets before `bucket`, oldest first."""
-    buckets = range(bucket - BUCKETS + 1, bucket)
-    cache = _redis()
-    if cache is not None:
-        try:
-            found = cache.get_many([_key(scope, digest, b) for b in buckets])
-            return [int(found.get(_key(scope, digest, b)) or 0) for b in buckets]
-        except Exception as error:  # noqa: BLE001
-            _redis_failed(error)
+def _local_increment(key: tuple[str, str, int], seconds: int, now: int) -> int:
     with _Local.lock:
-        return [_Local.counts.get((scope, digest, b), 0) for b in buckets]
-
-
-def _local_increment(key: tuple[str, str, int]) -> int:
-    with _Local.lock:
-        bucket = key[2]
-        if bucket > _Local.newest:
-            _Local.newest = bucket
-            old = [k for k in _Local.counts if k[2] <= bucket - BUCKETS]
-            for k in old:
-                del _Local.counts[k]
+        if not _Local.pruned <= now < _Local.pruned + PRUNE_SECONDS:
+            _Local.pruned = now  # drop the windows that have ended
+            ended = [k for k, until in _Local.ends.items() if until < now]
+            for k in ended:
+                del _Local.counts[k], _Local.ends[k]
         if len(_Local.counts) >= LOCAL_MAX_KEYS:
             _Local.counts.clear()
+            _Local.ends.clear()
         count = _Local.counts.get(key, 0) + 1
         _Local.counts[key] = count
+        if count == 1:
+            _Local.ends[key] = (key[2] + 1) * seconds
         return count
 
 
@@ -112,5 +100,6 @@ def forget_local() -> None:
     """Tests: start from no counts."""
     with _Local.lock:
         _Local.counts.clear()
-        _Local.newest = 0
+        _Local.ends.clear()
+        _Local.pruned = 0
     _Redis.retry_at = 0.0

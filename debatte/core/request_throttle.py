@@ -6,21 +6,23 @@ so only scripts meet them. The client is `core/clientip.client_ip` (trusted prox
 client its /64 (one subscriber's network: rotating addresses inside it gains nothing). With
 Redis every app server counts in the same keys (core/request_counts.py).
 
-The minute slides in six 10-second buckets. A request costs one counter increment (one round
-trip to Redis); only while an address is above the average rate are the other five buckets read
-too. Probes and metrics are exempt, static files never get here (WhiteNoise answers them
-first), and a live-update stream is one request however long it stays open. When counting
-fails the request is served (fail open) and the failure logged once.
+A sixth of the budget is granted per 10-second window: bursts stay small (what a flood gets
+served is spread over the minute) and Retry-After short. A request costs one counter increment
+(one round trip to Redis). Probes and metrics are exempt, static files never get here
+(WhiteNoise answers them first), and a live-update stream is one request however long it stays
+open. When counting fails the request is served (fail open) and the failure logged once.
 """
 
 import hashlib
 import ipaddress
+import json
 import logging
 import time
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import ngettext
@@ -28,13 +30,17 @@ from django.utils.translation import ngettext
 from debatte.core import request_counts
 from debatte.core.clientip import client_ip
 from debatte.core.outages import wants_json
-from debatte.core.request_counts import BUCKET_SECONDS, BUCKETS
 
 logger = logging.getLogger(__name__)
 
+WINDOW_SECONDS = 10
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 EXEMPT_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 LOG_EVERY_SECONDS = 60.0
+
+
+def clock() -> float:
+    return time.time()  # tests stop it
 
 
 class _State:
@@ -56,40 +62,26 @@ def client_key(address: str) -> str:
     return hashlib.sha256(address.encode()).hexdigest()[:32]
 
 
+def window(per_minute: int) -> tuple[int, int]:
+    """(seconds, count): a sixth of the minute's budget per 10 seconds, so what a flood gets
+    served comes spread over the minute; a budget below six a minute per whole minute."""
+    if per_minute >= 60 // WINDOW_SECONDS:
+        return WINDOW_SECONDS, per_minute * WINDOW_SECONDS // 60
+    return 60, per_minute
+
+
 def retry_after(address: str, scope: str, per_minute: int, now: float) -> int:
-    """Count one request of `address`; 0 when it is within budget, else seconds to wait.
-
-    A sixth of the budget per 10-second bucket is always granted (one round trip); more only
-    while the last minute stays within the budget, so a quiet reader may burst, a flood gets
-    the average rate at most."""
-    bucket = int(now) // BUCKET_SECONDS
-    digest = client_key(address)
-    current = request_counts.increment(scope, digest, bucket)
-    if current * BUCKETS <= per_minute:
+    """Count one request of `address`; 0 when it is within budget, else seconds to wait."""
+    seconds, allowed = window(per_minute)
+    count = request_counts.increment(f"{scope}-{seconds}", client_key(address), now, seconds)
+    if count <= allowed:
         return 0
-    left_in_bucket = BUCKET_SECONDS - int(now) % BUCKET_SECONDS
-    # Over the whole budget in this bucket alone: no need to read the others.
-    if current > per_minute:
-        counts = [0] * (BUCKETS - 1)
-    else:
-        counts = request_counts.previous(scope, digest, bucket)
-    total = sum(counts) + current
-    if total <= per_minute:
-        return 0
-    if per_minute >= BUCKETS:
-        return left_in_bucket  # the next bucket grants its sixth again
-    # A budget below one per bucket: wait until the oldest requests leave the minute.
-    for age, count in enumerate([*counts, current]):
-        total -= count
-        if total < per_minute:
-            return age * BUCKET_SECONDS + left_in_bucket
-    return BUCKETS * BUCKET_SECONDS  # pragma: no cover - the loop ends below any budget
+    return seconds - int(now) % seconds
 
 
-def throttled_response(request: HttpRequest, seconds: int) -> HttpResponse:
-    """429 with Retry-After, as JSON for the API and JSON clients, else a small page."""
-    # Before LocaleMiddleware (cheap refusals): the language comes from cookie or header.
-    language = translation.get_language_from_request(request)
+@lru_cache(maxsize=256)
+def _refusal(language: str, seconds: int, as_json: bool) -> tuple[bytes, str]:
+    """The body and content type of a refusal (kept: a flood gets the same few answers)."""
     with translation.override(language):
         message = ngettext(
             "You have sent very many requests in a short time. "
@@ -98,15 +90,24 @@ def throttled_response(request: HttpRequest, seconds: int) -> HttpResponse:
             "Please wait %(seconds)d seconds and try again.",
             seconds,
         ) % {"seconds": seconds}
-        response: HttpResponse
-        if wants_json(request):
-            error = {"code": "throttled", "message": message}
-            response = JsonResponse({"error": error}, status=429)
-        else:
-            page = render_to_string("throttled.html", {"message": message, "language": language})
-            response = HttpResponse(page, status=429)
+        if as_json:
+            body = json.dumps({"error": {"code": "throttled", "message": message}})
+            return body.encode(), "application/json"
+        page = render_to_string("throttled.html", {"message": message, "language": language})
+        return page.encode(), "text/html; charset=utf-8"
+
+
+def throttled_response(request: HttpRequest, seconds: int) -> HttpResponse:
+    """429 with Retry-After, as JSON for the API and JSON clients, else a small page."""
+    # Before LocaleMiddleware (cheap refusals): the language comes from cookie or header.
+    language = translation.get_language_from_request(request)
+    body, content_type = _refusal(language, seconds, wants_json(request))
+    response = HttpResponse(body, status=429, content_type=content_type)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
+    # Not one "Too Many Requests" line per refusal from django.request: a flood would flood
+    # the log too (_log_refusal says it once a minute).
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
@@ -142,7 +143,7 @@ class RequestThrottleMiddleware:
         if address is None:
             return 0
         try:
-            seconds = retry_after(address, scope, per_minute, time.time())
+            seconds = retry_after(address, scope, per_minute, clock())
         except Exception:  # noqa: BLE001 - fail open: counting must never refuse readers
             if not _State.counting_failed:
                 logger.warning("request throttle: counting failed, not counting", exc_info=True)

@@ -1,12 +1,13 @@
 """Two real app servers on one Redis give a client one request budget, not one per server."""
 
 import http.client
+import time
 import uuid
 from collections.abc import Callable
 
 from live_servers import Installation
 
-BUDGET = "3"  # below one per 10-second bucket: a pure sliding minute, no bucket edge to race
+BUDGET = "3"  # a minute (below six a minute the window is the whole minute)
 
 
 def get(url: str, path: str, address: str) -> tuple[int, str]:
@@ -26,7 +27,10 @@ def servers(installation: Callable[..., Installation], **env: str) -> tuple[str,
         DEBATTE_CACHE_PREFIX=f"t-{uuid.uuid4().hex[:8]}",
         **env,
     )
-    return site.start_server(), site.start_server(), f"/artikel/{site.article_key()}/"
+    urls = site.start_server(), site.start_server()
+    if time.time() % 60 > 50:  # the requests below all fall into one minute's window
+        time.sleep(61 - time.time() % 60)
+    return *urls, f"/artikel/{site.article_key()}/"
 
 
 def test_with_redis_the_budget_is_shared_by_both_servers(
