@@ -2,6 +2,11 @@
 9,800) stored through the services in every place a reader can write, and every page that shows
 them loaded in Chromium: no dialog, no alert call, no CSP violation, no error, no active markup.
 
+Also every payload as an article's title and lead (the front page lists them all; the pending
+queue names the first 200 beside their held comments), as a moderator's shortening note
+("Gekürzt. ..." on the reader's page) and as the HTML message of a comment imported from a
+Disqus and a WXR export (see xss_places; e-mails and webhooks: test_xss_mail).
+
 Hundreds of payloads share a page (500 comments a page, one reply each), so the full corpus
 runs in CI. A payload that a service refuses (length, repeat rule, name rules) is counted as
 "refused by validation", which is safe; the test prints payloads x places tried and the time.
@@ -11,13 +16,14 @@ import time
 import uuid
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
 from django.utils import timezone
 
-from tests.security import xss_browser, xss_corpus
+from tests.security import xss_browser, xss_corpus, xss_places
 
 pytestmark = [
     pytest.mark.browser,
@@ -61,12 +67,12 @@ class Tally:
         )
 
 
-def corpus_site() -> Any:
+def corpus_site(slug: str = "xss") -> Any:
     from debatte.articles.models import ModerationMode, Site
 
     return Site.objects.create(
-        name="XSS-Zeitung",
-        slug="xss",
+        name=f"Zeitung {slug}",
+        slug=slug,
         moderation_mode=ModerationMode.POST,
         rate_limit_per_minute=0,
         new_account_hold_count=0,
@@ -76,12 +82,12 @@ def corpus_site() -> Any:
     )
 
 
-def sso_token(subject: str, name: str) -> str:
+def sso_token(subject: str, name: str, aud: str = "xss") -> str:
     now = timezone.now()
     claims = {
         "sub": subject,
         "name": name,
-        "aud": "xss",
+        "aud": aud,
         "entitlements": ["may_comment"],
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(minutes=5)).timestamp()),
@@ -157,12 +163,18 @@ def article_pages(probe: xss_browser.Probe, path: str, count: int, **visit: Any)
 
 
 def test_every_payload_in_a_discussion_stays_text(
-    transactional_db: None, live_server: Any, corpus_settings: None, monkeypatch: Any
+    transactional_db: None,
+    live_server: Any,
+    corpus_settings: None,
+    monkeypatch: Any,
+    tmp_path: Path,
 ) -> None:
     from django.contrib import admin
 
     from debatte.accounts.models import User
+    from debatte.articles import selectors, views
     from debatte.discussions.models import Comment
+    from debatte.embed.sso import sign_in_with_token
     from debatte.moderation.views import queues
     from tests.browser.conftest import session_cookie
 
@@ -172,6 +184,22 @@ def test_every_payload_in_a_discussion_stays_text(
     tally.mark("written")
     admin_user = User.objects.create_superuser(
         email="admin@example.org", password=None, display_name="Verwaltung", is_staff=True
+    )
+    titled = xss_places.write_articles(site, SECRET, ORIGIN, tally)
+    tally.mark("titled")
+    xss_places.hold_comments_under(titled[:200], answerer)
+    tally.mark("articles")
+    short_site = corpus_site("xss-kurz")
+    writer = sign_in_with_token(short_site, sso_token("kurz", "Kürzbar", aud="xss-kurz"))
+    shortened = xss_places.write_shortened(short_site, writer, admin_user, tally)
+    tally.mark("shortened")
+    imported = xss_places.import_exports(tmp_path, site, tally)
+    tally.mark("imported")
+    # The front page lists 30 articles; here all of them, on one page.
+    monkeypatch.setattr(
+        views,
+        "list_front_page_articles",
+        lambda: selectors.list_front_page_articles(limit=len(titled) + 10),
     )
     # A queue item costs the moderation page much more than a comment the article page: the
     # moderator's view is checked on its first 200 reported comments (all places shown there).
@@ -186,11 +214,25 @@ def test_every_payload_in_a_discussion_stays_text(
         # The embed frame as the publisher's page loads it (its origin as Referer).
         article_pages(reader, "/embed/xss/artikel/corpus/", count, referer=f"{ORIGIN}/a.html")
         tally.mark("embed pages")
+        reader.visit("/")
+        assert reader.page.locator(".teaser__lead").count() >= len(titled)
+        tally.mark("front page")
+        article_pages(reader, f"/artikel/{shortened.key}/", shortened.last_comment_number)
+        notes = reader.page.locator(".comment__moderation-note").count()
+        assert notes == (shortened.last_comment_number - 1) % PAGE + 1
+        tally.mark("shortened pages")
+        for imported_article in imported:
+            imported_article.refresh_from_db()
+            path = f"/artikel/{imported_article.key}/"
+            article_pages(reader, path, imported_article.last_comment_number)
+        tally.mark("imported pages")
         staff = xss_browser.new_probe(
             browser, live_server.url, [session_cookie(admin_user, live_server.url)]
         )
         staff.visit("/moderation/?queue=reported", settle_ms=200)
-        tally.mark("moderation queue")
+        staff.visit("/moderation/?queue=pending", settle_ms=200)
+        assert staff.page.locator(".queue-item__article").count() == min(len(titled), 200)
+        tally.mark("moderation queues")
         for page in range(0, 2 * count, 2_500):
             staff.visit(f"/admin/discussions/comment/?p={page // 2_500 + 1}")
         tally.mark("admin lists")
