@@ -51,7 +51,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    # Generous: while both workers are being replaced a request waits in the listen backlog
+    # until a new worker has loaded Django (seconds on a busy machine), and is then answered.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=90)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
