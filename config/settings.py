@@ -378,9 +378,10 @@ DEBATTE: dict[str, Any] = {
     # core/clientip.py). Empty: REMOTE_ADDR is the client, as when readers connect directly.
     "TRUSTED_PROXIES": env_list("DEBATTE_TRUSTED_PROXIES"),
     # Requests per minute and client address (core/request_throttle.py), reads (GET, HEAD) and
-    # writes apart: far above what a person sends, so only floods meet them. 0: no limit.
+    # writes apart, a sixth of each per 10 seconds: far above what a person sends (a fast
+    # moderator claims and decides 2 POSTs an item), so only floods meet them. 0: no limit.
     "REQUESTS_PER_MINUTE_READ": int(os.environ.get("DEBATTE_REQUESTS_PER_MINUTE_READ", "600")),
-    "REQUESTS_PER_MINUTE_WRITE": int(os.environ.get("DEBATTE_REQUESTS_PER_MINUTE_WRITE", "60")),
+    "REQUESTS_PER_MINUTE_WRITE": int(os.environ.get("DEBATTE_REQUESTS_PER_MINUTE_WRITE", "120")),
     # Notices of illegal content (DSA Art. 16) per hour, per client address and per notifier
     # e-mail: the form is open to anyone and mails a confirmation.
     "DSA_NOTICES_PER_ADDRESS_PER_HOUR": int(os.environ.get("DEBATTE_DSA_NOTICES_PER_ADDRESS", "5")),

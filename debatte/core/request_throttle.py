@@ -52,7 +52,7 @@ def budget(method: str) -> tuple[str, int]:
     """The scope and the per-minute budget of a request with `method` (0: unlimited)."""
     if method in READ_METHODS:
         return "requests-read", int(settings.DEBATTE.get("REQUESTS_PER_MINUTE_READ", 600))
-    return "requests-write", int(settings.DEBATTE.get("REQUESTS_PER_MINUTE_WRITE", 60))
+    return "requests-write", int(settings.DEBATTE.get("REQUESTS_PER_MINUTE_WRITE", 120))
 
 
 def client_key(address: str) -> str:
