@@ -92,19 +92,29 @@ def served(
     stop(process)
 
 
-@pytest.mark.parametrize(
-    "served",
-    [("--workers", "2", "--max-requests", "10", "--max-requests-jitter", "0")],
-    indirect=True,
-)
-def test_recycled_workers_are_replaced_and_their_metrics_still_count(served) -> None:
-    process, port = served
-    assert len(children(process.pid)) >= 2
-    statuses = [get(port, ARTICLE)[0] for _request in range(45)]
-    assert statuses == [200] * 45
-    # Each worker served at most 10 requests: the 45 were served by at least 5 processes, and
-    # a scrape of any worker adds up all of them, the replaced ones included.
-    assert requests_counted(port) >= 45
+def test_recycled_workers_are_replaced_and_their_metrics_still_count(sqlite_site) -> None:
+    metrics = sqlite_site.workdir / "metrics-recycled"
+    metrics.mkdir()  # as systemd's RuntimeDirectory would be
+    flags = ("--workers", "2", "--max-requests", "10", "--max-requests-jitter", "0")
+    process, port = start_serve(sqlite_site, *flags, PROMETHEUS_MULTIPROC_DIR=str(metrics))
+    try:
+        assert len(children(process.pid)) >= 2
+        statuses = [get(port, ARTICLE)[0] for _request in range(45)]
+        assert statuses == [200] * 45
+        # Each worker served at most 10 requests: the 45 were served by at least 5 processes,
+        # and a scrape of any worker adds up all of them, the replaced ones included.
+        assert requests_counted(port) >= 45
+        # Replaced workers' live gauges (open streams) no longer count, once the supervisor
+        # has noticed (it looks every half second, and waits for new workers to answer).
+        deadline = time.monotonic() + 60
+        while True:
+            live = {int(path.stem.rsplit("_", 1)[1]) for path in metrics.glob("gauge_live*.db")}
+            if live <= children(process.pid) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert live <= children(process.pid), (live, children(process.pid))
+    finally:
+        stop(process)
 
 
 @pytest.mark.parametrize("served", [("--workers", "2")], indirect=True)

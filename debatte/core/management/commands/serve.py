@@ -39,9 +39,15 @@ def metrics_directory() -> Path:
     included, so counters never go back); a previous run's files would be counted again."""
     configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
     if configured:
+        # It must exist before Django starts (prometheus-client opens its files at import);
+        # emptied, not replaced: under systemd it is the service's RuntimeDirectory.
         path = Path(configured)
-        shutil.rmtree(path, ignore_errors=True)
         path.mkdir(parents=True, exist_ok=True)
+        for entry in path.iterdir():
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
         return path
     return Path(tempfile.mkdtemp(prefix="debatte-metrics-"))
 
@@ -157,10 +163,33 @@ def supervise(config: "uvicorn.Config") -> None:
 
     Always supervised, also with one worker: a recycled or crashed worker is replaced, and
     SIGHUP starts each new worker before its old one stops, on the same listening socket."""
-    from uvicorn.supervisors import Multiprocess
-
     socket = config.bind_socket()
     try:
-        Multiprocess(config, sockets=[socket]).run()
+        supervisor_class()(config, sockets=[socket]).run()
     finally:
         socket.close()
+
+
+def supervisor_class() -> type:
+    """uvicorn's Multiprocess, telling prometheus-client which workers are gone: their live
+    gauges (open streams) stop counting, their counters keep adding up."""
+    from prometheus_client import multiprocess
+    from uvicorn.supervisors import Multiprocess
+
+    class Supervisor(Multiprocess):
+        def forget_replaced(self, before: set[int | None]) -> None:
+            for pid in before - {process.pid for process in self.processes}:
+                if pid is not None:
+                    multiprocess.mark_process_dead(pid)
+
+        def keep_subprocess_alive(self) -> None:
+            before = {process.pid for process in self.processes}
+            super().keep_subprocess_alive()
+            self.forget_replaced(before)
+
+        def restart_all(self) -> None:
+            before = {process.pid for process in self.processes}
+            super().restart_all()
+            self.forget_replaced(before)
+
+    return Supervisor
