@@ -23,6 +23,7 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.django_db
 def test_healthz_answers_without_touching_the_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/healthz")
@@ -115,9 +116,12 @@ def metric(text: str, name: str) -> float:
 
 
 @pytest.mark.django_db
-def test_metrics_count_requests_comments_and_queues(client, article, make_comment, settings):
+def test_metrics_count_requests_comments_and_queues(
+    client, article, make_comment, django_capture_on_commit_callbacks
+):
     before = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
-    make_comment(article)
+    with django_capture_on_commit_callbacks(execute=True):  # events go out after the commit
+        make_comment(article)
     client.get(f"/artikel/{article.key}/")
     after = client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
 
