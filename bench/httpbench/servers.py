@@ -238,13 +238,12 @@ def seed_debatte(env: dict[str, str], readers: int, log: Path) -> dict[str, obje
 def serve_command(port: int, workers: int) -> list[str]:
     command = [str(VENV_BIN / "debatte"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers)]
-    # Without it uvicorn logs every request (a cost no production server pays in the bench).
-    if (
-        "--log-level"
-        in subprocess.run(
-            [*command[:2], "--help"], capture_output=True, text=True, check=False, timeout=60
-        ).stdout
-    ):
+    # No line per request: Isso (gunicorn's default) and nginx (access_log off) write none.
+    flags = subprocess.run(
+        [*command[:2], "--help"], capture_output=True, text=True, check=False, timeout=60
+    ).stdout
+    command += [flag for flag in ("--no-access-log",) if flag in flags]
+    if "--log-level" in flags:
         command += ["--log-level", "warning"]
     return command
 
