@@ -75,6 +75,16 @@ class _TextParser(HTMLParser):
             values = dict(attrs)
             self.parts.append(values.get("alt") or values.get("src") or "")
 
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # "<![" that opens no CDATA or conditional section makes the standard library's parser
+        # raise AssertionError, which would stop a whole import: keep the three characters as
+        # text and read on.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            self.handle_data(self.rawdata[i : i + 3])
+            return i + 3
+
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag in _INVISIBLE:
