@@ -32,8 +32,9 @@ def labels_in_redirects(responses: list[Response]) -> list[tuple[int, int]]:
 
 
 @pytest.fixture(autouse=True)
-def no_rate_limit(article):
-    """Lift the per-minute limit: every request here comes from 127.0.0.1, in a burst."""
+def no_rate_limit(article, settings):
+    """Lift the per-minute limits: every request here comes from 127.0.0.1, in a burst."""
+    settings.DEBATTE = {**settings.DEBATTE, "REQUESTS_PER_MINUTE_WRITE": 0}
     site = article.site
     site.rate_limit_per_minute = 0
     site.save(update_fields=["rate_limit_per_minute"])
