@@ -316,13 +316,20 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [csp.constants.NONE],
     },
 }
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    feature: []
-    for feature in (
-        "accelerometer camera display-capture geolocation gyroscope magnetometer microphone "
-        "midi payment usb browsing-topics"
-    ).split()
-}
+_NO_FEATURES = [
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
+    "browsing-topics",
+]
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in _NO_FEATURES}
 SECURE_SSL_REDIRECT = env_bool("DEBATTE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("DEBATTE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

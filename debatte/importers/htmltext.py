@@ -75,7 +75,7 @@ class _TextParser(HTMLParser):
             values = dict(attrs)
             self.parts.append(values.get("alt") or values.get("src") or "")
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         # "<![" that opens no CDATA or conditional section makes the standard library's parser
         # raise AssertionError, which would stop a whole import: keep the three characters as
         # text and read on.

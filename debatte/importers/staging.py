@@ -17,6 +17,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from debatte.importers.records import ArticleRecord, CommentRecord, Problem
 
@@ -82,7 +83,7 @@ class Staging:
             if len(self._pending) >= 5000:
                 self._flush()
             return
-        data = asdict(item)
+        data: dict[str, Any] = asdict(item)
         data["published_at"] = item.published_at.isoformat() if item.published_at else None
         data["comments"] = []
         cursor = self.db.execute(
