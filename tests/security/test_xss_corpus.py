@@ -246,10 +246,9 @@ def test_every_payload_in_a_discussion_stays_text(
     assert findings.csp == [], findings.summary()
 
 
-@pytest.mark.xfail(strict=True, reason="importers.htmltext lets HTMLParser's AssertionError out")
 def test_importer_survives_marked_sections(db: None, tmp_path: Path) -> None:
-    """Four corpus payloads ("<![><img src=...") make Python's HTMLParser raise AssertionError:
-    the whole Disqus import stops with it instead of importing the comment as text."""
+    """Four corpus payloads ("<![><img src=...") made Python's HTMLParser raise AssertionError,
+    which stopped the whole Disqus import (fixed in importers.htmltext, bbaf2fe)."""
     from debatte.importers.runner import run_import
 
     path = tmp_path / "disqus.xml"
