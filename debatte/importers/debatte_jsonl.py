@@ -155,6 +155,30 @@ class Restorer:
             model_, _zero, attname, key = self.deferred.pop()
             self.deferred.append((model_, obj.pk, attname, key))
 
+    def repair_article_counters(self) -> None:
+        """Recount what the articles' pages show from the rows now stored: a restore takes the
+        file's counters as they are, and a changed file must not leave a wrong count or a
+        numbering counter below a stored number (one statement for all restored articles)."""
+        from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Value
+        from django.db.models.functions import Coalesce, Greatest
+
+        from debatte.articles.models import Article
+        from debatte.discussions.models import Comment, CommentStatus
+
+        ids = [pk for (name, _id), pk in self.ids.items() if name == "articles.article"]
+        per_article = Comment.objects.filter(article=OuterRef("pk")).values("article")
+        published = per_article.annotate(
+            n=Count("pk", filter=Q(status=CommentStatus.PUBLISHED))
+        ).values("n")
+        highest = per_article.annotate(n=Max("number")).values("n")
+        Article.objects.filter(pk__in=ids).update(
+            comment_count=Coalesce(Subquery(published, output_field=IntegerField()), Value(0)),
+            last_comment_number=Greatest(
+                "last_comment_number",
+                Coalesce(Subquery(highest, output_field=IntegerField()), Value(0)),
+            ),
+        )
+
     def resolve_deferred(self) -> None:
         for model, pk, attname, key in self.deferred:
             if key not in self.ids:
@@ -194,6 +218,7 @@ def restore(path: Path, *, dry_run: bool = False, show_progress: bool | None = N
         _read_lines(raw, restorer, bar.update)
         if not dry_run:
             restorer.resolve_deferred()
+            restorer.repair_article_counters()
     report = ImportReport("debatte", dry_run=dry_run)
     report.articles_created = restorer.added.get("articles.article", 0)
     report.articles_existing = restorer.existing.get("articles.article", 0)

@@ -36,6 +36,8 @@ FUZZ_SETTINGS = settings(
     deadline=timedelta(seconds=5),  # generous: two shared cores; a hang takes far longer
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
+    # The same examples on every run, so CI is reproducible; DEBATTE_FUZZ_RANDOM=1 explores anew.
+    derandomize=os.environ.get("DEBATTE_FUZZ_RANDOM") != "1",
     # No shrinking: it can take minutes on an import; a failure is shown as found, and becomes
     # a regression example by hand.
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
@@ -143,7 +145,8 @@ def _check_stored(report: ImportReport, comments_before: set[int]) -> None:
         published = article.comments.filter(status=CommentStatus.PUBLISHED).count()
         assert article.comment_count == published
         top = article.comments.filter(reply_number=0).values_list("number", flat=True)
-        assert article.last_comment_number == max(top, default=0)
+        # Never below a stored number (numbers are not reused); a restore may keep a higher one.
+        assert article.last_comment_number >= max(top, default=0)
     for user in User.objects.filter(pk__in=new.values("author_id")):
         assert len(user.display_name) <= 40
         _clean_text(user.display_name)
