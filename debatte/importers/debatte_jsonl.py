@@ -244,6 +244,7 @@ def _read_lines(raw: Any, restorer: Restorer, progress: Callable[[int], None]) -
             TypeError,
             AttributeError,
             LookupError,
+            OverflowError,  # an integer too large for the database (SQLite raises it directly)
             DatabaseError,
         ) as error:
             raise ImportFormatError(f"line {number}", str(error)) from None

@@ -230,3 +230,16 @@ def test_deeply_nested_json_is_refused_clearly(fmt: str) -> None:
     with hard_timeout(60):
         assert check_import(f"{fmt}/attacks", DEEP, fmt, ".json") == "refused"
     assert "JSON" in LAST_ERROR[0] or "nested" in LAST_ERROR[0], LAST_ERROR[0]
+
+
+@pytest.mark.parametrize("field", ["comment_count", "last_comment_number"])
+def test_debatte_restore_refuses_an_integer_too_large_for_the_database(field: str) -> None:
+    # SQLite raised OverflowError, which escaped the restore as a crash (found by the fuzzer).
+    lines = debatte_seed().decode().splitlines()
+    index = next(i for i, line in enumerate(lines) if '"articles.article"' in line)
+    row = json.loads(lines[index])
+    row["fields"][field] = 2**70
+    lines[index] = json.dumps(row)
+    outcome = check_import("debatte/overflow", "\n".join(lines).encode(), "debatte", ".jsonl")
+    assert outcome == "refused"
+    assert f"line {index + 1}" in LAST_ERROR[0]
