@@ -132,7 +132,8 @@ class Authors:
         self.created = 0
 
     def user_id(self, name: str, email: str) -> int | None:
-        if not email:
+        # No address, or one longer than any real address (254, RFC 5321): a guest comment.
+        if not email or len(email) > User._meta.get_field("email").max_length:  # type: ignore[operator]
             return None
         folded = email.casefold()
         if folded not in self.by_email:
