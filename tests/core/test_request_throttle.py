@@ -175,7 +175,10 @@ def test_with_redis_one_pipelined_counter_that_expires(settings: object, page: s
     try:
         redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
     except redis.RedisError:
-        pytest.skip(f"Redis at {REDIS_TEST_URL} is not reachable")
+        message = f"Redis at {REDIS_TEST_URL} is not reachable"
+        if os.environ.get("DEBATTE_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{message}; DEBATTE_REQUIRE_SERVICES=1 requires it")
+        pytest.skip(f"{message}; set DEBATTE_REQUIRE_SERVICES=1 to make this a failure")
     settings.CACHES = redis_cache(REDIS_TEST_URL)  # type: ignore[attr-defined]
     client = Client()
     statuses(client, "get", page, READS)

@@ -312,7 +312,10 @@ class PrivatePostgres:
 @contextlib.contextmanager
 def private_postgres() -> Iterator[PrivatePostgres]:
     if shutil.which("runuser") is None and os.geteuid() == 0:
-        pytest.skip("initdb cannot run as root and runuser is missing")
+        reason = "initdb cannot run as root and runuser is missing"
+        if services_required():
+            pytest.fail(f"{reason}; DEBATTE_REQUIRE_SERVICES=1 requires a private PostgreSQL")
+        pytest.skip(reason)
     directory = Path(tempfile.mkdtemp(prefix="debatte-pg-"))
     server = PrivatePostgres(directory)
     try:

@@ -51,8 +51,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def redis_url() -> str:
+def require_redis() -> str:
     """The real Redis on 127.0.0.1:6379 (skipped when absent, unless services are required)."""
     import redis
 
@@ -64,6 +63,11 @@ def redis_url() -> str:
             pytest.fail(f"{message}; DEBATTE_REQUIRE_SERVICES=1 requires it")
         pytest.skip(f"{message}; set DEBATTE_REQUIRE_SERVICES=1 to make this a failure")
     return REDIS_TEST_URL
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return require_redis()
 
 
 @dataclass

@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 from live_servers import (
     PYTHON,
-    REDIS_TEST_URL,
     ROOT,
     EventStream,
     Installation,
@@ -30,6 +29,7 @@ from live_servers import (
     channel_prefix,
     free_port,
     make_installation,
+    require_redis,
     services_required,
     wait_until_serving,
 )
@@ -47,19 +47,6 @@ def nginx_binary() -> str:
             pytest.fail(f"{message}; DEBATTE_REQUIRE_SERVICES=1 requires it")
         pytest.skip(f"{message}; set DEBATTE_REQUIRE_SERVICES=1 to make this a failure")
     return found
-
-
-def redis_or_skip() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        message = f"Redis at {REDIS_TEST_URL} is not reachable ({error})"
-        if services_required():
-            pytest.fail(f"{message}; DEBATTE_REQUIRE_SERVICES=1 requires it")
-        pytest.skip(f"{message}; set DEBATTE_REQUIRE_SERVICES=1 to make this a failure")
-    return REDIS_TEST_URL
 
 
 def site_config(upstreams: list[str], port: int, workdir: Path) -> str:
@@ -144,7 +131,7 @@ def database_url() -> Iterator[str | None]:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     binary = nginx_binary()
-    redis_url = redis_or_skip()
+    redis_url = require_redis()
     database = database_url()
     url = next(database)
     workdir = tmp_path_factory.mktemp("nginx")
