@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "debatte.notifications",
     "debatte.live",
     "debatte.ops",
+    "debatte.siteadmin",
 ]
 INSTALLED_APPS.append("debatte.classifier")
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language_view, name="set_language"),
     path("konto/", include("allauth.urls")),
     path("moderation/", include("debatte.moderation.urls")),
+    path("verwaltung/", include("debatte.siteadmin.urls")),
     path("api/v1/", include("debatte.api.urls")),
     path("live/", include("debatte.live.urls")),
     path("", include("debatte.embed.urls")),
