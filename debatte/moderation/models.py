@@ -165,11 +165,106 @@ class AppealStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn: the author deleted their account")
 
 
+class NoticeCategory(models.TextChoices):
+    """What kind of illegal content a notice alleges (DSA Art. 15(1)(b) counts by it)."""
+
+    INSULT = "insult", _("Insult, defamation or slander")
+    HATE = "hate", _("Incitement to hatred")
+    THREAT = "threat", _("Threats or calls to violence")
+    SYMBOLS = "symbols", _("Symbols of unconstitutional organisations")
+    PRIVACY = "privacy", _("Violation of privacy or personal rights")
+    COPYRIGHT = "copyright", _("Copyright infringement")
+    OTHER = "other", _("Other illegal content")
+
+
+class NoticeDecision(models.TextChoices):
+    REMOVED = "removed", _("comment removed")
+    SHORTENED = "shortened", _("comment shortened")
+    KEPT = "kept", _("comment kept")
+
+
+# The audit verb of the moderator's decision that decides a notice on the comment.
+NOTICE_DECISIONS = {
+    "comment.reject": NoticeDecision.REMOVED,
+    "comment.shorten": NoticeDecision.SHORTENED,
+    "comment.approve": NoticeDecision.KEPT,
+}
+
+
+class Notice(models.Model):
+    """The DSA side of a notice of illegal content (Art. 16), a `Report` with reason "illegal":
+    its category, and the decision the notifier is told about (Art. 16(5)) and may appeal.
+
+    The notifier's name, address and words stay on the report (and go with their account).
+    """
+
+    report = models.OneToOneField(
+        "discussions.Report", on_delete=models.CASCADE, related_name="notice"
+    )
+    site = models.ForeignKey(
+        "articles.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    category = models.CharField(
+        _("kind of illegal content"),
+        max_length=12,
+        choices=NoticeCategory.choices,
+        default=NoticeCategory.OTHER,
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    language = models.CharField(max_length=10, blank=True)  # the notifier's, for the mails
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=NoticeDecision.choices, blank=True
+    )
+    ground = models.TextField(_("ground"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, db_index=True)
+    # What the decision issued to the author, when it restricted the comment.
+    statement = models.ForeignKey(
+        StatementOfReasons,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
+
+    class Meta:
+        verbose_name = _("notice of illegal content")
+        verbose_name_plural = _("notices of illegal content")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Notice {self.pk} ({self.decision or 'open'})"
+
+    @property
+    def appealable_until(self) -> datetime | None:
+        return self.decided_at + APPEAL_WINDOW if self.decided_at is not None else None
+
+    def can_be_appealed(self) -> bool:
+        """A decision that did not remove the comment, within six months, not appealed yet."""
+        until = self.appealable_until
+        return (
+            until is not None
+            and self.decision != NoticeDecision.REMOVED
+            and timezone.now() <= until
+            and not hasattr(self, "appeal")
+        )
+
+
 class Appeal(models.Model):
-    """An author's complaint about a decision (DSA Art. 20), decided by another moderator."""
+    """A complaint about a decision (DSA Art. 20), decided by another moderator: the author's
+    against a statement of reasons, or a notifier's against the decision on their notice."""
 
     statement = models.OneToOneField(
-        StatementOfReasons, on_delete=models.CASCADE, related_name="appeal"
+        StatementOfReasons,
+        on_delete=models.CASCADE,
+        related_name="appeal",
+        null=True,
+        blank=True,
+    )
+    notice = models.OneToOneField(
+        Notice, on_delete=models.CASCADE, related_name="appeal", null=True, blank=True
     )
     text = models.TextField(_("why the decision is wrong"), max_length=5000)
     status = models.CharField(
@@ -186,6 +281,13 @@ class Appeal(models.Model):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
         ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(statement__isnull=False, notice__isnull=True)
+                | models.Q(statement__isnull=True, notice__isnull=False),
+                name="appeal_against_statement_or_notice",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Appeal {self.pk} ({self.status})"
