@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -27,7 +25,7 @@ from django.views import View
 
 from debatte.articles.models import Article, Section
 from debatte.core.exceptions import ActionError, NotPermitted
-from debatte.discussions.models import Comment, CommentStatus
+from debatte.discussions.models import Comment
 from debatte.moderation.forms import (
     QUEUE_TABS,
     REASON_LABELS,
@@ -44,6 +42,11 @@ from debatte.moderation.selectors import (
     count_queues,
     list_queue,
 )
+from debatte.moderation.services.author_actions import (
+    AuthorActionResult,
+    restrict_comment_author,
+)
+from debatte.moderation.services.bulk import decide_comments
 from debatte.moderation.services.claims import (
     claim_comment,
     is_claimed_by_other,
@@ -54,12 +57,6 @@ from debatte.moderation.services.decisions import (
     feature_comment,
     reject_comment,
     shorten_comment,
-)
-from debatte.moderation.services.users import (
-    ban_user,
-    set_premoderation,
-    suspend_user,
-    warn_user,
 )
 from debatte.moderation.views.mixins import ModeratorRequiredMixin
 
@@ -389,42 +386,34 @@ class AuthorActionView(DecisionMixin, View):
         return self.decide(request, pk, AuthorActionForm)
 
     def act(self, comment: Comment, form: AuthorActionForm) -> str:  # type: ignore[override]
-        author = comment.author
-        if author is None:
-            raise ActionError(_("The author's account no longer exists."), code="no_author")
-        action: str = form.cleaned_data["action"]
-        ground = form.ground()
-        name = author.display_name
-        with transaction.atomic():
-            if action == "warn":
-                warn_user(author, moderator=self.moderator, reason=ground, comment=comment)
-                message = _("%(name)s was warned.") % {"name": name}
-            elif action == "suspend":
-                days = form.cleaned_data["days"]
-                suspend_user(
-                    author, moderator=self.moderator, days=days, reason=ground, comment=comment
-                )
-                message = _("%(name)s is suspended for %(days)d days.") % {
-                    "name": name,
-                    "days": days,
-                }
-            elif action == "ban":
-                ban_user(author, moderator=self.moderator, reason=ground, comment=comment)
-                message = _("%(name)s is banned.") % {"name": name}
-            else:
-                set_premoderation(
-                    author, moderator=self.moderator, enabled=True, reason=ground, comment=comment
-                )
-                message = _("%(name)s is always pre-moderated now.") % {"name": name}
-            reason: Reason | None = form.cleaned_data.get("reason")
-            if (
-                form.cleaned_data.get("remove")
-                and reason is not None
-                and comment.status in (CommentStatus.PENDING, CommentStatus.PUBLISHED)
-            ):
-                reject_comment(comment, moderator=self.moderator, reason=reason)
-                message += " " + _("%(label)s removed.") % {"label": comment.label}
-        return message
+        result = restrict_comment_author(
+            comment,
+            moderator=self.moderator,
+            action=form.cleaned_data["action"],
+            ground=form.ground(),
+            days=form.cleaned_data.get("days"),
+            reason=form.cleaned_data.get("reason"),
+            remove=bool(form.cleaned_data.get("remove")),
+        )
+        return author_action_message(result, comment)
+
+
+def author_action_message(result: AuthorActionResult, comment: Comment) -> str:
+    name = result.author.display_name
+    if result.action == "warn":
+        message = _("%(name)s was warned.") % {"name": name}
+    elif result.action == "suspend":
+        message = _("%(name)s is suspended for %(days)d days.") % {
+            "name": name,
+            "days": result.days or 0,
+        }
+    elif result.action == "ban":
+        message = _("%(name)s is banned.") % {"name": name}
+    else:
+        message = _("%(name)s is always pre-moderated now.") % {"name": name}
+    if result.removed:
+        message += " " + _("%(label)s removed.") % {"label": comment.label}
+    return message
 
 
 class BulkView(ModeratorMixin, View):
@@ -438,55 +427,20 @@ class BulkView(ModeratorMixin, View):
             messages.error(request, " ".join(errors) or _("Please check some comments first."))
             return HttpResponseRedirect(safe_next(request, fallback))
         action: str = form.cleaned_data["action"]
-        code: str = form.cleaned_data.get("reason_code") or ""
-        comments = self.scoped(form.cleaned_data["comments"])
-        reasons: dict[int, Reason] = {}
-        if action == "reject":
-            reasons = {
-                reason.site_id: reason
-                for reason in Reason.objects.filter(
-                    site_id__in={c.article.site_id for c in comments},
-                    kind=ReasonKind.REJECT,
-                    code=code,
-                    is_active=True,
-                )
-            }
-        done, skipped = 0, []
-        for comment in comments:
-            if not claim_comment(comment, moderator=self.moderator):
-                skipped.append(comment.label)
-                continue
-            try:
-                if action == "approve":
-                    approve_comment(comment, moderator=self.moderator)
-                else:
-                    reason = reasons.get(comment.article.site_id or 0)
-                    if reason is None:
-                        raise ActionError(_("This site has no such reason."), code="reason")
-                    reject_comment(comment, moderator=self.moderator, reason=reason)
-            except ActionError:
-                skipped.append(comment.label)
-                continue
-            finally:
-                release_comment(comment, moderator=self.moderator)
-            done += 1
-        if action == "approve":
-            messages.success(request, _("%(count)d comments approved.") % {"count": done})
-        else:
-            messages.success(request, _("%(count)d comments removed.") % {"count": done})
-        if skipped:
-            messages.error(request, _("Skipped: %(labels)s.") % {"labels": ", ".join(skipped)})
-        return HttpResponseRedirect(safe_next(request, fallback))
-
-    def scoped(self, ids: list[int]) -> QuerySet[Comment]:
-        return (
-            Comment.objects.select_related("article", "author")
-            .filter(
-                pk__in=ids[: QUEUE_PAGE_SIZE * 2],
-                article__site__in=[site.pk for site in self.sites],
-            )
-            .order_by("pk")
+        result = decide_comments(
+            form.cleaned_data["comments"],
+            moderator=self.moderator,
+            action=action,
+            reason_code=form.cleaned_data.get("reason_code") or "",
         )
+        if action == "approve":
+            messages.success(request, _("%(count)d comments approved.") % {"count": result.done})
+        else:
+            messages.success(request, _("%(count)d comments removed.") % {"count": result.done})
+        if result.skipped:
+            labels = ", ".join(result.skipped)
+            messages.error(request, _("Skipped: %(labels)s.") % {"labels": labels})
+        return HttpResponseRedirect(safe_next(request, fallback))
 
 
 urlpatterns: list[URLPattern] = [
