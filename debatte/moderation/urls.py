@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("debatte.moderation.views.queues")),
+    path("", include("debatte.moderation.views.queue_actions")),
     path("", include("debatte.moderation.views.dsa")),
     path("", include("debatte.moderation.views.dashboard")),
     path("", include("debatte.moderation.views.users")),
