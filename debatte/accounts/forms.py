@@ -5,7 +5,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from debatte.accounts.models import User
-from debatte.accounts.validators import validate_display_name
+from debatte.accounts.validators import validate_display_name, validate_initials
+from debatte.articles.models import SiteMembership
+from debatte.articles.roles import MODERATING_ROLES
+
+
+def is_staff_of_a_site(user: User) -> bool:
+    """Moderators, editors and admins of a site, and superusers: they sign decisions."""
+    if user.is_superuser:
+        return True
+    return SiteMembership.objects.filter(user=user, role__in=MODERATING_ROLES).exists()
 
 
 def display_name_taken(name: str, *, exclude_pk: int | None = None) -> bool:
@@ -37,21 +46,37 @@ class DisplayNameSignupForm(forms.Form):
 
 
 class ProfileSettingsForm(forms.ModelForm):
-    """What a reader may change about themselves: name, language and the mails they want."""
+    """What a reader may change about themselves: name, language and the mails they want;
+    moderators also their initials, which sign their notes ("Die Redaktion/ab")."""
 
     class Meta:
         model = User
-        fields = ["display_name", "language", "notify_replies", "notify_editor_pick"]
+        fields = ["display_name", "language", "initials", "notify_replies", "notify_editor_pick"]
         widgets = {"language": forms.Select}
+        help_texts = {
+            "initials": _(
+                'Moderators sign removal notes with them: "The editors/ab". 1 to 5 letters; '
+                "empty: taken from your display name."
+            )
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from django.conf import settings
 
+        if is_staff_of_a_site(self.instance):
+            self.fields["initials"].validators.append(validate_initials)
+            self.fields["initials"].widget.attrs.update({"maxlength": 5, "autocomplete": "off"})
+        else:
+            del self.fields["initials"]
+
         self.fields["language"].widget.choices = [
             ("", _("Browser language")),
             *settings.LANGUAGES,
         ]
+
+    def clean_initials(self) -> str:
+        return str(self.cleaned_data.get("initials", "")).strip()
 
     def clean_display_name(self) -> str:
         name = " ".join(self.cleaned_data["display_name"].split())

@@ -13,3 +13,12 @@ def validate_display_name(value: str) -> None:
         raise ValidationError(
             _("Use letters, digits, single spaces and . _ - only."), code="characters"
         )
+
+
+_INITIALS = re.compile(r"^[^\W\d_]{1,5}$")
+
+
+def validate_initials(value: str) -> None:
+    """A moderator's signature under notes ("Die Redaktion/ab"): 1 to 5 letters."""
+    if not _INITIALS.match(value):
+        raise ValidationError(_("Initials are 1 to 5 letters, nothing else."), code="initials")

@@ -371,3 +371,29 @@ class Restriction(models.Model):
         if self.lifted_at is not None:
             return False
         return self.until is None or self.until > (now or timezone.now())
+
+
+class ModeratorNote(models.Model):
+    """What moderators of a site note about a reader ("third warning by mail, 3 May").
+
+    Internal: never shown to the reader nor in their data download; goes with the account.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_notes"
+    )
+    site = models.ForeignKey("articles.Site", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("note"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderator note")
+        verbose_name_plural = _("moderator notes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "site"], name="moderator_note_user_site")]
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on {self.user_id} @ {self.site_id}"
