@@ -375,6 +375,10 @@ DEBATTE: dict[str, Any] = {
     "REPLIES_MAX_EXPANDED": 1000,
     "LINK_DISPLAY_LENGTH": 29,
     "IP_RETENTION_DAYS": int(os.environ.get("DEBATTE_IP_RETENTION_DAYS", "30")),
+    # The moderators' reader page lists other accounts that wrote from the same address on the
+    # same site within IP_RETENTION_DAYS (never the address). 0 turns it off; see
+    # docs/moderators-guide.md, "A reader's page", for the legal reasoning.
+    "SHOW_LINKED_ACCOUNTS": env_bool("DEBATTE_SHOW_LINKED_ACCOUNTS", True),
     # Discussion pages and API lists for anonymous readers are kept rendered this long under
     # the discussion's version (every change renders afresh); also how stale a cached page's
     # relative ages may get. 0: render every request (ETags and 304s still work).
