@@ -8,7 +8,8 @@ class ModerationConfig(AppConfig):
     verbose_name = _("Moderation")
 
     def ready(self) -> None:
-        from debatte.moderation import receivers, signals
+        from debatte.moderation import plug_ins, receivers, signals
 
         signals.connect()
         receivers.connect()
+        plug_ins.install()

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.articles.models import Site
+from debatte.articles.roles import moderates_site
 from debatte.core.exceptions import NotPermitted
-from debatte.moderation.services.permissions import can_moderate
 
 
 def may_act_on_site(user: User, site: Site) -> bool:
@@ -28,7 +28,7 @@ def _refusal(user: User, site: Site) -> str | None:
         return _("Your account belongs to another site and cannot take part in this discussion.")
     # Only plain accounts on SSO-only sites reach the query below. Staff means this site's
     # staff: `is_staff` (the Django admin, any site's) admits no one here.
-    if site.own_accounts or can_moderate(user, site.pk):
+    if site.own_accounts or moderates_site(user, site.pk):
         return None
     return _("Please log in with your account at %(site)s to take part in this discussion.") % {
         "site": site.name

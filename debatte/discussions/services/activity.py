@@ -19,8 +19,8 @@ from django.db import connection
 
 from debatte.accounts.models import User
 from debatte.articles.models import Article, Site
+from debatte.discussions.checks import RecentActivity
 from debatte.discussions.models import Comment, CommentStatus
-from debatte.moderation.pipeline import RecentActivity
 
 RATE_WINDOW = timedelta(minutes=1)
 REPEAT_WINDOW = timedelta(days=1)

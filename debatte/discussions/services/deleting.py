@@ -2,11 +2,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
+from debatte.core.audit import record
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentStatus
 from debatte.discussions.services.status import change_status
-from debatte.moderation.audit import record
 
 
 def delete_comment(comment: Comment, *, actor: User) -> Comment:

@@ -3,8 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
+from debatte.core.audit import record
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.core.text import normalise_comment_text
+from debatte.discussions.checks import comment_checks
 from debatte.discussions.events import send_event
 from debatte.discussions.models import Comment, CommentRevision, CommentStatus
 from debatte.discussions.services.access import check_may_act_on_site
@@ -12,8 +14,6 @@ from debatte.discussions.services.counters import bump_version
 from debatte.discussions.services.posting import build_pipeline_context, check_verdict
 from debatte.discussions.services.status import change_status
 from debatte.discussions.services.throttling import check_action_throttle
-from debatte.moderation.audit import record
-from debatte.moderation.pipeline import run_pipeline
 
 
 def check_can_edit(comment: Comment, editor: User) -> None:
@@ -41,7 +41,8 @@ def edit_comment(
     if text == comment.body:
         return comment
     check_action_throttle("edit", user=editor, ip_address=ip_address)
-    verdict = run_pipeline(build_pipeline_context(comment.article, editor, text, editing=comment))
+    context = build_pipeline_context(comment.article, editor, text, editing=comment)
+    verdict = comment_checks().check(context)
     check_verdict(verdict)
     with transaction.atomic():
         CommentRevision.objects.create(

@@ -5,26 +5,24 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.articles.models import Article
+from debatte.core.audit import record
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.core.text import normalise_comment_text
-from debatte.discussions.events import send_event
-from debatte.discussions.models import Comment, CommentStatus
-from debatte.discussions.services.access import check_may_act_on_site
-from debatte.discussions.services.activity import lock_writer, recount_activity, writer_facts
-from debatte.discussions.services.counters import bump_version
-from debatte.discussions.services.numbering import next_comment_number, next_reply_number
-from debatte.moderation.audit import record
-from debatte.moderation.pipeline import (
+from debatte.discussions.checks import (
     AuthorFacts,
     DiscussionFacts,
     Outcome,
     PipelineContext,
     RecentActivity,
     Verdict,
-    activity_refusal,
-    run_pipeline,
+    comment_checks,
 )
-from debatte.moderation.restrictions import restriction_status
+from debatte.discussions.events import send_event
+from debatte.discussions.models import Comment, CommentStatus
+from debatte.discussions.services.access import check_may_act_on_site
+from debatte.discussions.services.activity import lock_writer, recount_activity, writer_facts
+from debatte.discussions.services.counters import bump_version
+from debatte.discussions.services.numbering import next_comment_number, next_reply_number
 
 
 def build_pipeline_context(
@@ -45,7 +43,7 @@ def build_pipeline_context(
         published = Comment.objects.filter(author=author, status=CommentStatus.PUBLISHED)
         published_comments, activity = published.count(), RecentActivity()
     # On this article's site (and all sites); a query only for readers ever restricted.
-    restricted = restriction_status(author, site.pk, now=now)
+    restricted = comment_checks().standing(author, site.pk, now=now)
     return PipelineContext(
         text=text,
         now=now,
@@ -93,7 +91,7 @@ def check_activity_again(
     activity = recount_activity(
         author, site=article.site, text=text, ip_address=ip_address, now=timezone.now()
     )
-    check_refusal(activity_refusal(activity))
+    check_refusal(comment_checks().activity_refusal(activity))
 
 
 def numbered_comment(article: Article, parent: Comment | None, *, published: bool) -> Comment:
@@ -135,7 +133,9 @@ def post_comment(
     if parent is not None and parent.status != CommentStatus.PUBLISHED:
         raise ActionError(_("This comment cannot be answered."), code="parent_unavailable")
     text = normalise_comment_text(body)
-    verdict = run_pipeline(build_pipeline_context(article, author, text, ip_address=ip_address))
+    verdict = comment_checks().check(
+        build_pipeline_context(article, author, text, ip_address=ip_address)
+    )
     check_verdict(verdict)
 
     published = verdict.status == CommentStatus.PUBLISHED
