@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from debatte.articles.models import Site
+from debatte.moderation.models import NoticeCategory
 
 EXPLANATION_MIN_LENGTH = 10  # the notice service refuses shorter explanations
 
@@ -17,6 +18,10 @@ class IllegalContentNoticeForm(forms.Form):
     email = forms.EmailField(
         label=_("Your e-mail address"),
         help_text=_("We send you a confirmation and tell you what we decided."),
+    )
+    category = forms.ChoiceField(
+        label=_("What kind of illegal content is it?"),
+        choices=[("", "—"), *NoticeCategory.choices],
     )
     explanation = forms.CharField(
         label=_("Why is this comment illegal?"),
@@ -47,6 +52,16 @@ class AppealForm(forms.Form):
     )
 
 
+class NoticeAppealForm(forms.Form):
+    """A notifier's appeal against the decision on their notice (reached by a signed link)."""
+
+    text = forms.CharField(
+        label=_("Why is the decision wrong?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+
+
 class AppealOutcome:
     UPHOLD = "uphold"
     REVERSE = "reverse"
@@ -68,6 +83,11 @@ class AppealDecisionForm(forms.Form):
         label=_("Answer to the author"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
+    )
+    # A notifier's appeal granted removes the comment: the id of a reason of the site's
+    # catalogue (the view looks it up on the appeal's site).
+    reason = forms.IntegerField(
+        label=_("Reason for removing the comment"), min_value=1, required=False
     )
 
 
@@ -97,6 +117,8 @@ AUDIT_VERB_SUGGESTIONS = (
     "appeal.submit",
     "appeal.uphold",
     "appeal.reverse",
+    "notice",
+    "notice.decide",
 )
 
 

@@ -16,7 +16,7 @@ from django_tasks import default_task_backend, task
 from debatte.accounts.models import User
 from debatte.accounts.services import purge_ip_addresses
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
-from debatte.moderation.models import StatementOfReasons
+from debatte.moderation.models import Appeal, AppealStatus, Notice, StatementOfReasons
 from debatte.notifications import emails
 from debatte.notifications.idempotency import send_once
 
@@ -104,6 +104,61 @@ def send_notice_confirmation(report_id: int, language: str = "") -> bool:
     return send_once(
         f"notice-confirmation:{report.pk}", EmailMessage(subject, body, None, [address])
     )
+
+
+def _notifier(report: Report) -> tuple[str, str]:
+    """Where a notifier is reached, and in which language (an account's when they had one)."""
+    reporter = report.reporter
+    address = report.reporter_email or (reporter.email if reporter is not None else "") or ""
+    language = reporter.language if reporter is not None and reporter.language else ""
+    return str(address), language
+
+
+@task()
+def send_notice_decision_mail(notice_id: int) -> bool:
+    """Tell a notifier what was decided on their notice (DSA Art. 16(5)), in their language."""
+    notice = (
+        Notice.objects.select_related("report__comment__article", "report__reporter")
+        .filter(pk=notice_id, decided_at__isnull=False)
+        .exclude(decision="")
+        .first()
+    )
+    if notice is None:
+        return False
+    address, language = _notifier(notice.report)
+    if not address:
+        return False
+    message = emails.notice_decision_mail(notice, address, notice.language or language)
+    return send_once(f"notice-decision:{notice.pk}", message)
+
+
+@task()
+def send_appeal_outcome_mail(appeal_id: int) -> bool:
+    """Tell whoever appealed (the author or the notifier) how their appeal was decided."""
+    appeal = (
+        Appeal.objects.select_related(
+            "statement__user",
+            "statement__comment__article",
+            "notice__report__comment__article",
+            "notice__report__reporter",
+        )
+        .filter(pk=appeal_id, status__in=[AppealStatus.UPHELD, AppealStatus.REVERSED])
+        .first()
+    )
+    if appeal is None:
+        return False
+    if appeal.notice is not None:
+        address, language = _notifier(appeal.notice.report)
+        language = appeal.notice.language or language
+    else:
+        user = appeal.statement.user if appeal.statement is not None else None
+        if user is None or not _reachable(user):
+            return False
+        address, language = str(user.email), emails.language_of(user)
+    if not address:
+        return False
+    message = emails.appeal_outcome_mail(appeal, address, language)
+    return send_once(f"appeal-outcome:{appeal.pk}", message)
 
 
 @task()

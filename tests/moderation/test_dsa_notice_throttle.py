@@ -26,6 +26,7 @@ def notice(email: str) -> dict[str, str]:
         "name": "Erika Mustermann",
         "email": email,
         "explanation": "Dieser Kommentar ist Volksverhetzung nach § 130 StGB.",
+        "category": "insult",
         "good_faith": "on",
     }
 

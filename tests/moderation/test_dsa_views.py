@@ -83,6 +83,7 @@ def valid_notice(**fields: str) -> dict[str, str]:
         "name": "Erika Mustermann",
         "email": "erika@example.org",
         "explanation": "Dieser Kommentar ist Volksverhetzung nach § 130 StGB.",
+        "category": "insult",
         "good_faith": "on",
     }
     data.update(fields)

@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 def notices_for_existing_reports(apps, schema_editor):
-    """Every notice of illegal content sent before gets its DSA row (category "other")."""
+    """Every notice of illegal content sent before gets its DSA row (category "other"); one
+    already dealt with counts as decided then, with no decision recorded (nobody is mailed)."""
     Report = apps.get_model("discussions", "Report")
     Notice = apps.get_model("moderation", "Notice")
     reports = Report.objects.filter(reason="illegal").values_list(
-        "pk", "comment__article__site_id", "created_at"
+        "pk", "comment__article__site_id", "created_at", "resolved_at"
     )
     Notice.objects.bulk_create(
         [
-            Notice(report_id=pk, site_id=site_id, created_at=created_at, category="other")
-            for pk, site_id, created_at in reports.iterator()
+            Notice(
+                report_id=pk,
+                site_id=site_id,
+                created_at=created_at,
+                decided_at=resolved_at,
+                category="other",
+            )
+            for pk, site_id, created_at, resolved_at in reports.iterator()
         ],
         batch_size=500,
     )

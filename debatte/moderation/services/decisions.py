@@ -14,6 +14,7 @@ from debatte.discussions.services.moderating import (
 )
 from debatte.moderation.audit import record
 from debatte.moderation.models import Reason, ReasonKind
+from debatte.moderation.services.notices import decide_notices
 from debatte.moderation.services.permissions import check_can_moderate
 from debatte.moderation.services.statements import issue_statement
 
@@ -37,10 +38,12 @@ def approve_comment(comment: Comment, *, moderator: User) -> Comment:
         raise ActionError(_("The author has deleted this comment."), code="deleted")
     with transaction.atomic():
         before = publish_comment(comment, moderator=moderator)
-        resolve_reports(comment)
+        reported = resolve_reports(comment)
         record(
             "comment.approve", actor=moderator, comment=comment, before=before, after="published"
         )
+        if reported:  # the decision on the comment decides its notices (DSA Art. 16(5))
+            decide_notices(comment, moderator=moderator, verb="comment.approve")
     return comment
 
 
@@ -53,7 +56,7 @@ def reject_comment(comment: Comment, *, moderator: User, reason: Reason) -> Comm
     note = moderation_note(ReasonKind.REJECT, reason, moderator)
     with transaction.atomic():
         before = remove_comment(comment, moderator=moderator, note=note)
-        resolve_reports(comment)
+        reported = resolve_reports(comment)
         record(
             "comment.reject",
             actor=moderator,
@@ -63,7 +66,7 @@ def reject_comment(comment: Comment, *, moderator: User, reason: Reason) -> Comm
             reason=reason.text,
             details={"reason_code": reason.code},
         )
-        issue_statement(
+        statement = issue_statement(
             user=comment.author,
             decision="comment.reject",
             decision_text=lambda: (
@@ -76,6 +79,14 @@ def reject_comment(comment: Comment, *, moderator: User, reason: Reason) -> Comm
             comment=comment,
             site_id=comment.article.site_id,
         )
+        if reported:
+            decide_notices(
+                comment,
+                moderator=moderator,
+                verb="comment.reject",
+                ground=reason.text,
+                statement=statement,
+            )
     return comment
 
 
@@ -93,7 +104,7 @@ def shorten_comment(comment: Comment, *, moderator: User, reason: Reason, body: 
         if comment.status != CommentStatus.PUBLISHED:
             before = publish_comment(comment, moderator=moderator)
         shorten_comment_text(comment, moderator=moderator, body=body, note=note)
-        resolve_reports(comment)
+        reported = resolve_reports(comment)
         record(
             "comment.shorten",
             actor=moderator,
@@ -103,7 +114,7 @@ def shorten_comment(comment: Comment, *, moderator: User, reason: Reason, body: 
             reason=reason.text,
             details={"reason_code": reason.code, "original": original},
         )
-        issue_statement(
+        statement = issue_statement(
             user=comment.author,
             decision="comment.shorten",
             decision_text=lambda: (
@@ -116,6 +127,14 @@ def shorten_comment(comment: Comment, *, moderator: User, reason: Reason, body: 
             comment=comment,
             site_id=comment.article.site_id,
         )
+        if reported:
+            decide_notices(
+                comment,
+                moderator=moderator,
+                verb="comment.shorten",
+                ground=reason.text,
+                statement=statement,
+            )
     return comment
 
 

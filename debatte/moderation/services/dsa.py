@@ -16,13 +16,18 @@ from debatte.moderation.audit import record
 from debatte.moderation.models import (
     Appeal,
     AppealStatus,
+    Notice,
+    NoticeCategory,
+    NoticeDecision,
+    Reason,
     Restriction,
     RestrictionKind,
     StatementOfReasons,
 )
+from debatte.moderation.services.decisions import reject_comment
 from debatte.moderation.services.permissions import check_can_moderate
 from debatte.moderation.services.users import lift_restrictions
-from debatte.notifications.tasks import send_notice_confirmation
+from debatte.notifications.tasks import send_appeal_outcome_mail, send_notice_confirmation
 
 RESTRICTION_KINDS = {
     "user.ban": RestrictionKind.BAN,
@@ -36,6 +41,7 @@ def submit_illegal_content_notice(
     comment: Comment,
     *,
     explanation: str,
+    category: str = NoticeCategory.OTHER,
     reporter: User | None = None,
     name: str = "",
     email: str = "",
@@ -52,6 +58,8 @@ def submit_illegal_content_notice(
         )
     if comment.status != CommentStatus.PUBLISHED:
         raise ActionError(_("This comment cannot be reported."), code="not_published")
+    if category not in NoticeCategory.values:
+        raise ActionError(_("Please choose what kind of illegal content it is."), code="category")
     address = email.strip() or (reporter.email or "" if reporter else "")
     _throttle_notice(client_address, address)
     try:
@@ -63,6 +71,13 @@ def submit_illegal_content_notice(
                 explanation=explanation.strip()[:2000],
                 reporter_name=name.strip()[:120],
                 reporter_email=email.strip(),
+            )
+            Notice.objects.create(
+                report=report,
+                site_id=comment.article.site_id,
+                category=category,
+                created_at=report.created_at,
+                language=get_language() or "",
             )
             send_event("report.created", comment=comment, user=reporter, report_id=report.pk)
     except IntegrityError:
@@ -109,34 +124,98 @@ def submit_appeal(statement: StatementOfReasons, *, user: User, text: str) -> Ap
     return appeal
 
 
-def decide_appeal(appeal: Appeal, *, moderator: User, reverse: bool, note: str) -> Appeal:
-    """Decide an appeal; a different moderator from the one who decided the original case."""
-    statement = appeal.statement
-    check_can_moderate(moderator, statement.site_id)
+def submit_notice_appeal(notice: Notice, *, text: str) -> Appeal:
+    """A notifier's appeal against the decision on their notice (DSA Art. 20): reached by the
+    signed link in the decision mail, so it needs no account."""
+    if not text.strip():
+        raise ActionError(_("Please say why the decision is wrong."), code="empty")
+    if notice.decided_at is None or not notice.decision:
+        raise ActionError(_("This notice has not been decided yet."), code="open")
+    if notice.decision == NoticeDecision.REMOVED:
+        raise ActionError(_("The comment was removed as you asked."), code="removed")
+    if timezone.now() > (notice.appealable_until or notice.decided_at):
+        raise ActionError(_("The time for an appeal is over."), code="too_late")
+    report = notice.report
+    try:
+        with transaction.atomic():
+            appeal = Appeal.objects.create(notice=notice, text=text.strip()[:5000])
+            record(
+                "appeal.submit",
+                actor=report.reporter,
+                comment=report.comment,
+                reason=text.strip()[:500],
+                after="open",
+                details={"notice": notice.pk},
+            )
+    except IntegrityError:
+        raise ActionError(_("You have already appealed this decision."), code="duplicate") from None
+    return appeal
+
+
+def decide_appeal(
+    appeal: Appeal, *, moderator: User, reverse: bool, note: str, reason: Reason | None = None
+) -> Appeal:
+    """Decide an appeal; a different moderator from the one who decided the original case.
+
+    A notifier's appeal granted removes the comment, with `reason` from the site's catalogue
+    (its author gets a statement of reasons and may appeal in turn). Whoever appealed is told
+    by e-mail."""
+    site_id, decided_by_id, comment, user = _appealed_decision(appeal)
+    check_can_moderate(moderator, site_id)
     if appeal.status != AppealStatus.OPEN:
         raise ActionError(_("This appeal is decided already."), code="decided")
-    if statement.decided_by_id == moderator.pk:
+    if decided_by_id == moderator.pk:
         raise NotPermitted(_("Another moderator must decide this appeal."))
     if not note.strip():
         raise ActionError(_("Please explain the decision to the author."), code="note")
+    if reverse and appeal.notice is not None and reason is None:
+        raise ActionError(
+            _("Please choose the reason for removing the comment."), code="reason_missing"
+        )
     with transaction.atomic():
         appeal.status = AppealStatus.REVERSED if reverse else AppealStatus.UPHELD
         appeal.decided_by = moderator
         appeal.decided_at = timezone.now()
         appeal.decision_note = note.strip()
         appeal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        if reverse:
-            _reverse(statement, moderator)
+        if reverse and appeal.statement is not None:
+            _reverse(appeal.statement, moderator)
+        elif reverse and comment is not None and reason is not None:
+            _remove_noticed_comment(comment, moderator, reason)
         record(
             "appeal.reverse" if reverse else "appeal.uphold",
             actor=moderator,
-            user=statement.user,
-            comment=statement.comment,
+            user=user,
+            comment=comment,
             reason=note.strip(),
             before="open",
             after=appeal.status,
+            details={"notice": appeal.notice_id} if appeal.notice_id else None,
+            site_id=site_id,
         )
+        transaction.on_commit(lambda: send_appeal_outcome_mail.enqueue(appeal.pk))
     return appeal
+
+
+def _appealed_decision(
+    appeal: Appeal,
+) -> tuple[int | None, int | None, Comment | None, User | None]:
+    """The site, the deciding moderator, the comment and its author of what was appealed."""
+    if appeal.notice is not None:
+        notice = appeal.notice
+        comment = notice.report.comment
+        return notice.site_id, notice.decided_by_id, comment, comment.author
+    statement = appeal.statement
+    if statement is None:  # the check constraint makes this impossible
+        raise ActionError(_("There is no such appeal."), code="missing")
+    return statement.site_id, statement.decided_by_id, statement.comment, statement.user
+
+
+def _remove_noticed_comment(comment: Comment, moderator: User, reason: Reason) -> None:
+    """Reverse a decision that kept (or only shortened) a noticed comment: remove it now."""
+    if comment.status in (CommentStatus.REJECTED, CommentStatus.DELETED):
+        return  # gone meanwhile; nothing left to remove
+    reject_comment(comment, moderator=moderator, reason=reason)
 
 
 def _reverse(statement: StatementOfReasons, moderator: User) -> None:

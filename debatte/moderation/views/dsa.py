@@ -16,7 +16,7 @@ from debatte.moderation.dsa_forms import (
     AppealOutcome,
     AuditFilterForm,
 )
-from debatte.moderation.models import Appeal
+from debatte.moderation.models import Appeal, Reason, ReasonKind
 from debatte.moderation.selectors import list_audit_entries, list_open_appeals
 from debatte.moderation.services.dsa import decide_appeal
 from debatte.moderation.services.permissions import can_moderate
@@ -39,20 +39,38 @@ class AppealsView(ModeratorRequiredMixin, View):
         if not form.is_valid():
             return self.render_page(request, form, status=400)
         appeal = (
-            Appeal.objects.select_related("statement", "statement__user", "statement__comment")
+            Appeal.objects.select_related(
+                "statement__user",
+                "statement__comment__article",
+                "notice__report__comment__article",
+                "notice__report__comment__author",
+            )
             .filter(pk=form.cleaned_data["appeal"])
             .first()
         )
+        site_id = _appeal_site_id(appeal) if appeal is not None else None
         # Another site's appeal is not there at all for this moderator.
-        if appeal is None or not can_moderate(self.moderator, appeal.statement.site_id):
+        if appeal is None or not can_moderate(self.moderator, site_id):
             raise Http404(_("There is no such appeal."))
         reverse_decision = form.cleaned_data["outcome"] == AppealOutcome.REVERSE
+        reason = None
+        if appeal.notice is not None and form.cleaned_data["reason"]:
+            reason = Reason.objects.filter(
+                pk=form.cleaned_data["reason"],
+                site_id=site_id,
+                kind=ReasonKind.REJECT,
+                is_active=True,
+            ).first()
+            if reason is None:
+                form.add_error("reason", _("Please choose a reason from this site's catalogue."))
+                return self.render_page(request, form, status=400)
         try:
             decide_appeal(
                 appeal,
                 moderator=self.moderator,
                 reverse=reverse_decision,
                 note=form.cleaned_data["note"],
+                reason=reason,
             )
         except NotPermitted as error:
             raise PermissionDenied(error.message) from None
@@ -70,12 +88,16 @@ class AppealsView(ModeratorRequiredMixin, View):
     ) -> HttpResponse:
         appeals = list(list_open_appeals(self.moderator)[:APPEALS_PER_PAGE])
         failed_id = form.data.get("appeal") if form is not None else None
+        reasons = _removal_reasons({a.notice.site_id for a in appeals if a.notice is not None})
         rows = [
             {
                 "appeal": appeal,
                 "form": form
                 if form is not None and str(appeal.pk) == failed_id
                 else AppealDecisionForm(initial={"appeal": appeal.pk}),
+                "reasons": reasons.get(appeal.notice.site_id or 0, [])
+                if appeal.notice is not None
+                else [],
             }
             for appeal in appeals
         ]
@@ -85,6 +107,24 @@ class AppealsView(ModeratorRequiredMixin, View):
             "page_size": APPEALS_PER_PAGE,
         }
         return render(request, self.template_name, context, status=status)
+
+
+def _appeal_site_id(appeal: Appeal) -> int | None:
+    if appeal.notice is not None:
+        return appeal.notice.site_id
+    return appeal.statement.site_id if appeal.statement is not None else None
+
+
+def _removal_reasons(site_ids: set[int | None]) -> dict[int, list[Reason]]:
+    """The removal reasons of the sites of notifiers' appeals (granting one removes the
+    comment), by site; no query when no such appeal is open."""
+    by_site: dict[int, list[Reason]] = {}
+    if not site_ids - {None}:
+        return by_site
+    rows = Reason.objects.filter(site_id__in=site_ids, kind=ReasonKind.REJECT, is_active=True)
+    for reason in rows:
+        by_site.setdefault(reason.site_id, []).append(reason)
+    return by_site
 
 
 class AuditLogView(ModeratorRequiredMixin, View):

@@ -19,9 +19,14 @@ from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.core.throttle import Throttled
 from debatte.discussions.models import Comment, CommentStatus, Report
 from debatte.discussions.selectors import get_comment_by_label
-from debatte.moderation.dsa_forms import AppealForm, IllegalContentNoticeForm
-from debatte.moderation.models import StatementOfReasons
-from debatte.moderation.services.dsa import submit_appeal, submit_illegal_content_notice
+from debatte.moderation.dsa_forms import AppealForm, IllegalContentNoticeForm, NoticeAppealForm
+from debatte.moderation.models import Notice, StatementOfReasons
+from debatte.moderation.notice_tokens import notice_id_from_token
+from debatte.moderation.services.dsa import (
+    submit_appeal,
+    submit_illegal_content_notice,
+    submit_notice_appeal,
+)
 
 NOTICE_SIGNING_SALT = "debatte.dsa.notice"
 NOTICE_CONFIRMATION_MAX_AGE = 60 * 60 * 24  # the confirmation link works for a day
@@ -59,6 +64,7 @@ class IllegalContentNoticeView(View):
             report = submit_illegal_content_notice(
                 comment,
                 explanation=form.cleaned_data["explanation"],
+                category=form.cleaned_data["category"],
                 reporter=reporter,
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
@@ -196,6 +202,61 @@ class DecisionsView(LoginRequiredMixin, View):
         return render(request, self.template_name, context, status=status)
 
 
+class NoticeAppealView(View):
+    """A notifier appeals the decision on their notice (DSA Art. 20) through the signed link
+    of the decision mail; no account needed. The link is the notifier's key: a wrong or an
+    expired one shows nothing."""
+
+    template_name = "dsa/notice_appeal.html"
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self.render_page(request, self.notice(token), NoticeAppealForm())
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        notice = self.notice(token)
+        form = NoticeAppealForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, notice, form, status=400)
+        try:
+            submit_notice_appeal(notice, text=form.cleaned_data["text"])
+        except ActionError as error:
+            form.add_error("text", error.message)
+            return self.render_page(request, notice, form, status=400)
+        messages.success(
+            request, _("Your appeal is sent. A different moderator will look at the decision.")
+        )
+        return HttpResponseRedirect(request.path)
+
+    def notice(self, token: str) -> Notice:
+        notice_id = notice_id_from_token(token)
+        notice = (
+            Notice.objects.select_related("report__comment__article", "appeal")
+            .filter(pk=notice_id, decided_at__isnull=False)
+            .exclude(decision="")
+            .first()
+            if notice_id is not None
+            else None
+        )
+        if notice is None:
+            raise Http404(_("There is no such notice, or the link has expired."))
+        return notice
+
+    def render_page(
+        self, request: HttpRequest, notice: Notice, form: NoticeAppealForm, status: int = 200
+    ) -> HttpResponse:
+        comment = notice.report.comment
+        context = {
+            "notice": notice,
+            "appeal": getattr(notice, "appeal", None),
+            "comment": comment,
+            "article": comment.article,
+            "form": form if notice.can_be_appealed() else None,
+        }
+        response = render(request, self.template_name, context, status=status)
+        response["Referrer-Policy"] = "no-referrer"  # the token is in the address
+        return response
+
+
 comment = "artikel/<str:article_key>/kommentar/<str:comment_label>/"
 
 urlpatterns: list[URLPattern] = [
@@ -206,4 +267,5 @@ urlpatterns: list[URLPattern] = [
         name="dsa-notice-confirmation",
     ),
     path("konto/entscheidungen/", DecisionsView.as_view(), name="dsa-decisions"),
+    path("hinweise/einspruch/<str:token>/", NoticeAppealView.as_view(), name="dsa-notice-appeal"),
 ]
