@@ -6,7 +6,6 @@ algorithm is pinned per site, so an RS256 site never accepts an HS256 token sign
 public key.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,6 +16,14 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from debatte.accounts.creation import (
+    base_name,
+    clean_display_name,
+    display_name_for,
+    email_taken,
+    new_external_account,
+    normalise_email,
+)
 from debatte.accounts.models import Badge, User
 from debatte.articles.models import Site, SsoAlgorithm
 from debatte.articles.sso_keys import SsoKeyError, load_sso_key
@@ -26,8 +33,6 @@ from debatte.embed.models import UsedSsoToken
 LEEWAY = timedelta(seconds=30)
 MAX_LIFETIME = timedelta(minutes=15)
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "aud", "jti"]
-NAME_LENGTH = 40
-_NAME_JUNK = re.compile(r"[^\w .\-]+")
 
 
 class SsoError(ActionError):
@@ -159,15 +164,24 @@ def _remember_token(site: Site, reader: SsoReader) -> None:
 def _update_reader(site: Site, reader: SsoReader) -> User:
     user = User.objects.filter(sso_site=site, sso_subject=reader.subject).first()
     if user is None:
-        user = User(sso_site=site, sso_subject=reader.subject, email=None)
-        user.set_unusable_password()
-    wanted = clean_display_name(reader.name) or _default_name(site)
-    if user.pk is None or _base_name(user.display_name) != wanted:
-        user.display_name = unique_display_name(wanted, exclude_pk=user.pk)
-    # An address that belongs to another account is not taken over: accounts are never
-    # merged on the word of a publisher's token.
-    taken = User.objects.filter(email__iexact=reader.email).exclude(pk=user.pk).exists()
-    user.email = reader.email if reader.email and not taken else user.email
+        user = new_external_account(
+            reader.name,
+            fallback=_default_name(site),
+            email=reader.email,
+            sso_site_id=site.pk,
+            sso_subject=reader.subject,
+        )
+    else:
+        wanted = clean_display_name(reader.name) or _default_name(site)
+        if base_name(user.display_name) != wanted:
+            user.display_name = display_name_for(
+                reader.name, fallback=_default_name(site), exclude_pk=user.pk
+            )
+        # An address that belongs to another account is not taken over: accounts are never
+        # merged on the word of a publisher's token.
+        address = normalise_email(reader.email)
+        if address and not email_taken(address, exclude_pk=user.pk):
+            user.email = address
     user.may_comment = reader.may_comment
     user.save()
     user.badges.set([_badge(site, label) for label in reader.badges])
@@ -177,33 +191,6 @@ def _update_reader(site: Site, reader: SsoReader) -> User:
 def _default_name(site: Site) -> str:
     with translation.override(site.language):
         return _("Reader")
-
-
-def clean_display_name(name: str) -> str:
-    """A name the display-name rules accept: allowed characters, single spaces, 2–36 long."""
-    cleaned = " ".join(_NAME_JUNK.sub(" ", name).split())[: NAME_LENGTH - 4]
-    cleaned = cleaned.lstrip(" .-").rstrip(" -")
-    return cleaned if len(cleaned) >= 2 else ""
-
-
-def _base_name(display_name: str) -> str:
-    return re.sub(r" \d+$", "", display_name)
-
-
-def unique_display_name(wanted: str, *, exclude_pk: int | None = None) -> str:
-    """`wanted`, or `wanted 2`, `wanted 3` ...: display names are unique ignoring case."""
-    others = User.objects.exclude(pk=exclude_pk) if exclude_pk else User.objects.all()
-    taken = {
-        name.lower()
-        for name in others.filter(display_name__istartswith=wanted).values_list(
-            "display_name", flat=True
-        )
-    }
-    candidate, n = wanted, 1
-    while candidate.lower() in taken:
-        n += 1
-        candidate = f"{wanted} {n}"
-    return candidate
 
 
 def _badge(site: Site, label: str) -> Badge:

@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
 from debatte.importers.common import article_key, clean_email, load_json, parse_datetime, shaped
 from debatte.importers.htmltext import html_to_text, plain_text
 from debatte.importers.records import (
@@ -38,7 +41,12 @@ def parse(raw: IO[bytes], problems: list[Problem]) -> Iterator[Item]:
             page = f"{comment.get('domain', '')}{comment.get('url', '')}"
             if page not in pages:
                 pages.add(page)
-                yield ArticleRecord(key=article_key("commento", page), title=page[:300], ref=page)
+                yield ArticleRecord(
+                    key=article_key("commento", page),
+                    title=page[:300],
+                    ref=page,
+                    canonical_url=_page_url(comment),
+                )
             yield _comment(comment, page, commenters, index, problems)
 
 
@@ -74,3 +82,16 @@ def _comment(
         author_email=clean_email(str(person.get("email") or "")),
         position=position,
     )
+
+
+def _page_url(comment: dict[str, Any]) -> str:
+    """Commento names a page by its domain and path: the address (served over https)."""
+    domain, path = str(comment.get("domain") or ""), str(comment.get("url") or "")
+    if not domain or "/" in domain or not path.startswith("/"):
+        return ""
+    url = f"https://{domain}{path}"
+    try:
+        URLValidator(schemes=["https"])(url)
+    except ValidationError:
+        return ""  # an address Debatte would refuse: the page stays without one, unreported
+    return url

@@ -20,7 +20,7 @@ from django.db import DatabaseError, models, transaction
 from tqdm import tqdm
 
 from debatte.importers.export import EXPORTED_MODELS, NAMED_TARGETS, label
-from debatte.importers.records import ImportFormatError
+from debatte.importers.records import ImportFormatError, ImportReport
 
 Key = tuple[str, int]
 ALLOWED = {label(model) for model in EXPORTED_MODELS}
@@ -200,9 +200,9 @@ def _check_text(f: models.Field[Any, Any], value: object) -> None:
         raise ValueError(f"{f.name} contains a NUL or an invalid character")
 
 
-def restore(path: Path, *, dry_run: bool = False, show_progress: bool | None = None) -> Any:
-    from debatte.importers.runner import ImportReport
-
+def restore(
+    path: Path, *, dry_run: bool = False, show_progress: bool | None = None
+) -> ImportReport:
     restorer = Restorer(dry_run=dry_run)
     with (
         path.open("rb") as raw,

@@ -1,11 +1,12 @@
 """Disqus XML exports (`<disqus>` with `<thread>`s and then `<post>`s).
 
 Threads become articles keyed "disqus-<dsq:id>" (the thread's stable id; `<id>`, the site's own
-identifier, is often empty). Posts refer to their thread and parent by dsq:id. Deleted posts
-become tombstones (status deleted, replies kept), spam becomes rejected, anonymous authors are
-named guests, others with an e-mail address accounts. Threads without posts are not imported;
-posts of unknown threads (orphans) are skipped and reported; a deleted thread is imported with
-its discussion hidden (status "none").
+identifier, is often empty; imported into a site, a thread with an `<id>` becomes the site's
+article for it, see debatte.articles.keys). Posts refer to their thread and parent by dsq:id.
+Deleted posts become tombstones (status deleted, replies kept), spam becomes rejected,
+anonymous authors are named guests, others with an e-mail address accounts. Threads without
+posts are not imported; posts of unknown threads (orphans) are skipped and reported; a deleted
+thread is imported with its discussion hidden (status "none").
 """
 
 from collections.abc import Callable, Iterator
@@ -66,6 +67,7 @@ def read_thread(element: Element, problems: list[Problem]) -> ArticleRecord:
     dsq_id = attribute(element, "id")
     position = f"thread dsq:id={dsq_id}"
     link = child_text(element, "link")
+    identifier = child_text(element, "id")  # the site's own id of the page, often empty
     title = child_text(element, "title") or link or f"Disqus thread {dsq_id}"
     status = ""
     if parse_flag(child_text(element, "isClosed"), position, "isClosed", problems):
@@ -78,6 +80,7 @@ def read_thread(element: Element, problems: list[Problem]) -> ArticleRecord:
         title=title[:300],
         ref=dsq_id,
         canonical_url=link if link.startswith(("http://", "https://")) else "",
+        page_id=identifier.strip(),
         published_at=parse_datetime(child_text(element, "createdAt"), position, problems),
         discussion_status=status,
         position=position,

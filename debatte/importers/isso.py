@@ -48,6 +48,7 @@ def _generic_thread(thread: dict[str, Any], index: int, problems: list[Problem])
         key=article_key("isso", uri),
         title=unquote_plus(str(thread.get("title") or uri))[:300],
         ref=uri,
+        page_path=uri,
         position=position,
     )
     for number, comment in enumerate(thread.get("comments") or []):
@@ -75,7 +76,10 @@ def parse_database(path: str, problems: list[Problem]) -> Iterator[Item]:
     try:
         for tid, uri, title in threads:
             yield ArticleRecord(
-                key=article_key("isso", uri), title=(title or uri)[:300], ref=str(tid)
+                key=article_key("isso", uri),
+                title=(title or uri)[:300],
+                ref=str(tid),
+                page_path=str(uri or ""),
             )
         rows = db.execute(
             "SELECT tid, id, parent, created, mode, remote_addr, text, author FROM comments "

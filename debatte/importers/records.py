@@ -78,6 +78,11 @@ class ArticleRecord:
     comments: list[CommentRecord] = field(default_factory=list)
     ref: str = ""  # the source's id of the thread, as comments refer to it
     canonical_url: str = ""
+    # The page's id in the embedding site (Disqus's `<id>`, the publisher's identifier): with a
+    # site named, the thread becomes that site's article for this id (articles.keys).
+    page_id: str = ""
+    # The page's path when the source knows no host (Isso): read on the named site's origin.
+    page_path: str = ""
     discussion_status: str = ""  # "" keeps the default (open); "closed"; "none"
     # Import every comment-less thread too (WordPress posts are articles in their own right).
     keep_without_comments: bool = False
@@ -93,6 +98,29 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.position}: {self.message}" if self.position else self.message
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, dry, would do): the command prints its summary."""
+
+    format: str
+    dry_run: bool = False
+    articles_created: int = 0
+    articles_existing: int = 0
+    comments_added: int = 0
+    comments_skipped: int = 0
+    accounts_created: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        return (
+            f"{self.format}: {verb} {self.comments_added} comments "
+            f"({self.comments_skipped} already there) in {self.articles_created} new and "
+            f"{self.articles_existing} existing articles, {self.accounts_created} new accounts; "
+            f"{len(self.problems)} problems"
+        )
 
 
 class ImportFormatError(Exception):

@@ -8,7 +8,6 @@ database refuses stops the import there, and running it again continues where it
 """
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -17,33 +16,20 @@ from tqdm import tqdm
 from debatte.articles.models import Site
 from debatte.core.exceptions import ActionError
 from debatte.importers import commento, disqus, isso, remark42, wxr
+from debatte.importers.debatte_jsonl import restore
 from debatte.importers.detect import detect_format
 from debatte.importers.loader import Authors, import_article
-from debatte.importers.records import ArticleRecord, CommentRecord, ImportFormatError, Problem
+from debatte.importers.records import (
+    ArticleRecord,
+    CommentRecord,
+    ImportFormatError,
+    ImportReport,
+    Problem,
+)
 from debatte.importers.staging import Staging
 
 Item = ArticleRecord | CommentRecord
-
-
-@dataclass
-class ImportReport:
-    format: str
-    dry_run: bool = False
-    articles_created: int = 0
-    articles_existing: int = 0
-    comments_added: int = 0
-    comments_skipped: int = 0
-    accounts_created: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    def summary(self) -> str:
-        verb = "would import" if self.dry_run else "imported"
-        return (
-            f"{self.format}: {verb} {self.comments_added} comments "
-            f"({self.comments_skipped} already there) in {self.articles_created} new and "
-            f"{self.articles_existing} existing articles, {self.accounts_created} new accounts; "
-            f"{len(self.problems)} problems"
-        )
+__all__ = ["ImportReport", "read_items", "run_import"]
 
 
 def read_items(
@@ -80,8 +66,6 @@ def run_import(
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt == "debatte":
-        from debatte.importers.debatte_jsonl import restore
-
         return restore(path, dry_run=dry_run, show_progress=show_progress)
     report = ImportReport(fmt, dry_run=dry_run)
     with Staging() as staging:
