@@ -1,17 +1,19 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from debatte.articles.admin_scope import SiteScopedAdmin
 from debatte.articles.models import Article, Section, Site, SiteMembership
+from debatte.articles.services import accept_article
 from debatte.core import guarded_http
+from debatte.core.audit import record
+from debatte.core.exceptions import NotPermitted
 
 
 class SiteMembershipInline(admin.TabularInline):
@@ -87,10 +89,30 @@ class ArticleAdmin(SiteScopedAdmin):
     ]
     date_hierarchy = "published_at"
 
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        """Saved as Django's admin saves, and audited as the editor's page audits (which
+        field changed, by whom); the discussion's fields are read-only here."""
+        super().save_model(request, obj, form, change)
+        if change and not form.changed_data:
+            return
+        record(
+            "article.update" if change else "article.create",
+            actor=request.user,
+            article=obj,
+            before=", ".join(form.changed_data),
+            details={"admin": True, "changed": list(form.changed_data)},
+        )
+
     @admin.action(description=_("Accept: show on the front page and in listings"))
     def accept_articles(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        """Articles an unsigned embed created wait unlisted until an editor accepts them."""
-        accepted = queryset.filter(listed=False).update(listed=True, updated_at=timezone.now())
+        """Articles an unsigned embed created wait unlisted until an editor accepts them
+        (articles.services.accept_article: the editor's role, the audit log)."""
+        accepted = 0
+        for article in queryset.filter(listed=False).select_related("site"):
+            try:
+                accepted += accept_article(article, editor=request.user)
+            except NotPermitted as error:
+                self.message_user(request, f"{article}: {error.message}", level=messages.ERROR)
         self.message_user(
             request,
             ngettext("%(count)d article accepted.", "%(count)d articles accepted.", accepted)

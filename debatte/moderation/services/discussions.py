@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
 from debatte.articles.models import Article, DiscussionStatus, Site
+from debatte.articles.services import set_discussion_hours, set_discussion_status
 from debatte.core.exceptions import ActionError
 from debatte.moderation.audit import record
 from debatte.moderation.services.permissions import check_can_moderate
@@ -15,14 +16,7 @@ from debatte.moderation.services.permissions import check_can_moderate
 def _set_status(
     article: Article, status: str, *, actor: User | None, verb: str, reason: str
 ) -> Article:
-    before = article.discussion_status
-    with transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(
-            discussion_status=status, version=F("version") + 1
-        )
-        article.discussion_status = status
-        record(verb, actor=actor, article=article, before=before, after=status, reason=reason)
-    return article
+    return set_discussion_status(article, actor=actor, status=status, verb=verb, reason=reason)
 
 
 def close_discussion(article: Article, *, moderator: User, reason: str = "") -> Article:
@@ -51,22 +45,7 @@ def schedule_discussion(
 ) -> Article:
     """Opening hours: the discussion takes comments from `opens_at` until `closes_at`."""
     check_can_moderate(moderator, article.site_id)
-    if opens_at and closes_at and closes_at <= opens_at:
-        raise ActionError(_("The discussion must open before it closes."), code="schedule")
-    with transaction.atomic():
-        before = f"{article.discussion_opens_at} – {article.discussion_closes_at}"
-        Article.objects.filter(pk=article.pk).update(
-            discussion_opens_at=opens_at, discussion_closes_at=closes_at, version=F("version") + 1
-        )
-        article.discussion_opens_at, article.discussion_closes_at = opens_at, closes_at
-        record(
-            "discussion.schedule",
-            actor=moderator,
-            article=article,
-            before=before,
-            after=f"{opens_at} – {closes_at}",
-        )
-    return article
+    return set_discussion_hours(article, actor=moderator, opens_at=opens_at, closes_at=closes_at)
 
 
 def _expired(now: datetime) -> list[Article]:

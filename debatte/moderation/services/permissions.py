@@ -2,8 +2,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from debatte.accounts.models import User
-from debatte.articles.models import Site, SiteMembership, SiteRole
-from debatte.articles.roles import MODERATING_ROLES, moderates_site
+from debatte.articles.models import Site
+from debatte.articles.roles import MODERATING_ROLES, edits_site, moderates_site
 from debatte.core.exceptions import NotPermitted
 
 
@@ -25,13 +25,5 @@ def check_can_moderate(user: User | None, site_id: int | None) -> None:
 
 
 def can_edit(user: User | None, site_id: int | None) -> bool:
-    """Editors (and admins) set editor's picks and discussion settings."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if site_id is None:
-        return False
-    return SiteMembership.objects.filter(
-        user=user, site_id=site_id, role__in=(SiteRole.EDITOR, SiteRole.ADMIN)
-    ).exists()
+    """Editors (and admins) write the site's articles and set its discussions."""
+    return edits_site(user, site_id)
