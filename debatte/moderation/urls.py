@@ -8,5 +8,7 @@ urlpatterns = [
     path("", include("debatte.moderation.views.dsa")),
     path("", include("debatte.moderation.views.dashboard")),
     path("", include("debatte.moderation.views.users")),
+    path("", include("debatte.moderation.views.wordlists")),
+    path("", include("debatte.moderation.views.reasons")),
     path("", include("debatte.moderation.views.picks")),
 ]
