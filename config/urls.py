@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("debatte.embed.urls")),
     path("", include("debatte.moderation.views.dsa_public")),
     path("", include("debatte.accounts.urls")),
+    path("", include("debatte.notifications.urls")),
     path("", include("debatte.discussions.urls")),
     path("", include("debatte.articles.urls")),
 ]

@@ -3,31 +3,17 @@ from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.i18n import set_language
 
 from debatte.accounts.forms import AccountDeleteForm, ProfileSettingsForm
-from debatte.accounts.models import User
 from debatte.accounts.selectors import get_personal_data
 from debatte.accounts.services import delete_account
-from debatte.discussions.selectors import list_published_comments_by
-from debatte.notifications.unsubscribe import read_token, unsubscribe
-
-
-class ProfileView(View):
-    """A reader's public page: name, badges and published comments."""
-
-    def get(self, request: HttpRequest, user_id: int) -> HttpResponse:
-        author = get_object_or_404(User.objects.prefetch_related("badges"), pk=user_id)
-        page = request.GET.get("seite", "1")
-        comments = list_published_comments_by(author, page=int(page) if page.isdigit() else 1)
-        return render(request, "accounts/profile.html", {"author": author, "comments": comments})
 
 
 class ProfileSettingsView(LoginRequiredMixin, View):
@@ -82,32 +68,6 @@ class AccountDeleteView(LoginRequiredMixin, View):
         logout(request)
         messages.success(request, _("Your account is deleted. Goodbye!"))
         return HttpResponseRedirect("/")
-
-
-@method_decorator(csrf_exempt, name="dispatch")
-class UnsubscribeView(View):
-    """One-click unsubscribe from a notification mail (RFC 8058).
-
-    GET shows a button (mail scanners follow links, so a GET changes nothing); POST, from the
-    button or from the mail program's one-click header, switches the notification off. The
-    signed token is the authorisation, hence no CSRF token.
-    """
-
-    template_name = "accounts/unsubscribe.html"
-
-    def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        unsubscription = read_token(token)
-        status = 200 if unsubscription else 404
-        context: dict[str, object] = {"unsubscription": unsubscription, "done": False}
-        return render(request, self.template_name, context, status=status)
-
-    def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        unsubscription = read_token(token)
-        context: dict[str, object] = {"unsubscription": unsubscription, "done": True}
-        if unsubscription is None or not unsubscribe(unsubscription):
-            context = {"unsubscription": None, "done": False}
-            return render(request, self.template_name, context, status=404)
-        return render(request, self.template_name, context)
 
 
 @csrf_exempt

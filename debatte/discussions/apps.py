@@ -6,3 +6,9 @@ class DiscussionsConfig(AppConfig):
     name = "debatte.discussions"
     label = "discussions"
     verbose_name = _("Discussions")
+
+    def ready(self) -> None:
+        from debatte.accounts import forgetting
+        from debatte.discussions import reader_data
+
+        forgetting.register(self.label, export=reader_data.export, forget=reader_data.forget)

@@ -16,4 +16,5 @@ urlpatterns = [
     path(comment + "loeschen/", views.CommentDeleteView.as_view(), name="comment-delete"),
     path(comment + "empfehlen/", views.CommentRecommendView.as_view(), name="comment-recommend"),
     path(comment + "melden/", views.CommentReportView.as_view(), name="comment-report"),
+    path("leser/<int:user_id>/", views.ProfileView.as_view(), name="profile"),
 ]

@@ -19,7 +19,12 @@ from debatte.core.throttle import Throttled
 from debatte.discussions import services
 from debatte.discussions.forms import CommentForm, ReportForm
 from debatte.discussions.models import Comment, CommentStatus
-from debatte.discussions.selectors import Access, get_comment_for, get_page_cursor_for
+from debatte.discussions.selectors import (
+    Access,
+    get_comment_for,
+    get_page_cursor_for,
+    list_published_comments_by,
+)
 from debatte.discussions.services.held import posted_message
 
 
@@ -240,3 +245,13 @@ class CommentReportView(LoginRequiredMixin, CommentMixin, View):
     ) -> HttpResponse:
         context = {"article": self.article, "comment": self.comment, "form": form}
         return render(request, self.template_name, context, status=status)
+
+
+class ProfileView(View):
+    """A reader's public page: name, badges and published comments."""
+
+    def get(self, request: HttpRequest, user_id: int) -> HttpResponse:
+        author = get_object_or_404(User.objects.prefetch_related("badges"), pk=user_id)
+        page = request.GET.get("seite", "1")
+        comments = list_published_comments_by(author, page=int(page) if page.isdigit() else 1)
+        return render(request, "discussions/profile.html", {"author": author, "comments": comments})

@@ -1,8 +1,11 @@
 """What moderation answers for the apps below it, installed when Django starts: the audit log's
-writer (`core.audit`) and the checks a new or edited comment passes (`discussions.checks`)."""
+writer (`core.audit`), the checks a new or edited comment passes (`discussions.checks`) and its
+part of a reader's data (`accounts.forgetting`)."""
 
+from debatte.accounts import forgetting
 from debatte.core import audit as audit_door
 from debatte.discussions import checks
+from debatte.moderation import reader_data
 from debatte.moderation.audit import record
 from debatte.moderation.pipeline import activity_refusal, run_pipeline
 from debatte.moderation.restrictions import restriction_status
@@ -17,3 +20,4 @@ def install() -> None:
             standing=restriction_status,
         )
     )
+    forgetting.register("moderation", export=reader_data.export, forget=reader_data.forget)

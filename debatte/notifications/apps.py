@@ -8,8 +8,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications and webhooks")
 
     def ready(self) -> None:
-        from debatte.notifications import mail, subscriptions, webhooks
+        from debatte.accounts import forgetting
+        from debatte.notifications import mail, reader_data, subscriptions, webhooks
 
+        forgetting.register(self.label, forget=reader_data.forget)
         mail.connect()
         subscriptions.connect()
         webhooks.connect()

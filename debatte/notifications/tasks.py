@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
 from debatte.accounts.models import User
-from debatte.accounts.services import purge_ip_addresses
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
+from debatte.discussions.services.retention import purge_ip_addresses
 from debatte.moderation.models import Appeal, AppealStatus, Notice, StatementOfReasons
 from debatte.notifications import emails
 from debatte.notifications.idempotency import send_once

@@ -10,10 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from debatte.accounts.models import Badge, User
-from debatte.accounts.services import delete_account, purge_ip_addresses
+from debatte.accounts.services import delete_account
 from debatte.articles.models import Article
 from debatte.discussions.models import Comment, CommentRevision
 from debatte.discussions.services import post_comment, recommend_comment, report_comment
+from debatte.discussions.services.retention import purge_ip_addresses
 from debatte.moderation.audit import record
 from debatte.moderation.models import AuditEntry, StatementOfReasons
 from debatte.moderation.services.dsa import submit_appeal

@@ -24,8 +24,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, days: int | None, schedule: bool, **options: Any) -> None:
-        # Commands are interfaces: the purge itself lives with the accounts services.
-        from debatte.accounts.services import ip_retention_days, purge_ip_addresses
+        # Commands are interfaces: the purge itself lives with the comments' services.
+        from debatte.accounts.services import ip_retention_days
+        from debatte.discussions.services.retention import purge_ip_addresses
 
         if days is not None and days < 0:
             self.stderr.write("--days must not be negative.")
