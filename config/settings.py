@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "debatte.live",
     "debatte.ops",
     "debatte.siteadmin",
+    "debatte.demo",
 ]
 INSTALLED_APPS.append("debatte.classifier")
 
