@@ -9,9 +9,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from debatte.accounts import forgetting
-        from debatte.notifications import mail, reader_data, subscriptions, webhooks
+        from debatte.moderation import outbox
+        from debatte.notifications import mail, reader_data, subscriptions, tasks, webhooks
 
         forgetting.register(self.label, forget=reader_data.forget)
+        outbox.install(**{name: getattr(tasks, name) for name in outbox.MAILS})
         mail.connect()
         subscriptions.connect()
         webhooks.connect()

@@ -24,10 +24,10 @@ from debatte.moderation.models import (
     RestrictionKind,
     StatementOfReasons,
 )
+from debatte.moderation.outbox import send_appeal_outcome_mail, send_notice_confirmation
 from debatte.moderation.services.decisions import reject_comment
 from debatte.moderation.services.permissions import check_can_moderate
 from debatte.moderation.services.users import lift_restrictions
-from debatte.notifications.tasks import send_appeal_outcome_mail, send_notice_confirmation
 
 RESTRICTION_KINDS = {
     "user.ban": RestrictionKind.BAN,

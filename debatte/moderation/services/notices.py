@@ -8,7 +8,7 @@ from debatte.accounts.models import User
 from debatte.discussions.models import Comment
 from debatte.moderation.audit import record
 from debatte.moderation.models import NOTICE_DECISIONS, Notice, StatementOfReasons
-from debatte.notifications.tasks import send_notice_decision_mail
+from debatte.moderation.outbox import send_notice_decision_mail
 
 
 def decide_notices(

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from debatte.accounts.models import User
 from debatte.discussions.models import Comment
 from debatte.moderation.models import APPEAL_WINDOW, StatementOfReasons
-from debatte.notifications.tasks import send_statement_mail
+from debatte.moderation.outbox import send_statement_mail
 
 
 def issue_statement(
