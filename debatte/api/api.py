@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from debatte.api import discussions, moderation, readers
+from debatte.api import articles, discussions, moderation, readers
 from debatte.api.docs import LocalSwagger
 from debatte.api.errors import install_error_handlers
 
@@ -26,3 +26,4 @@ install_error_handlers(api)
 api.add_router("", discussions.router)
 api.add_router("", readers.router)
 api.add_router("", moderation.router)
+api.add_router("", articles.router)

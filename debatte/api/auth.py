@@ -14,9 +14,8 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from debatte.accounts.models import User
-from debatte.api import selectors
 from debatte.api.errors import ApiError
-from debatte.api.models import ApiToken
+from debatte.api.models import ApiToken, hash_token
 from debatte.core import throttle
 from debatte.core.clientip import client_ip
 from debatte.core.exceptions import NotPermitted
@@ -63,12 +62,17 @@ class TokenAuth(HttpBearer):
             raise ApiError(
                 429, "rate_limited", _("Too many wrong API tokens. Please try again later.")
             )
-        found = selectors.get_active_token(token) if token.startswith(TOKEN_PREFIX) else None
+        found = _active_token(token) if token.startswith(TOKEN_PREFIX) else None
         if found is None:
             throttle.hit(FAILED_TOKENS, address)
             # A wrong token is an error, never a silent fall-back to anonymous access.
             raise ApiError(401, "invalid_token", _("This API token is not valid."))
         return Principal(token=found)
+
+
+def _active_token(plain: str) -> ApiToken | None:
+    tokens = ApiToken.objects.select_related("acting_user")
+    return tokens.filter(token_hash=hash_token(plain), is_active=True).first()
 
 
 class ReaderSessionAuth(SessionAuth):

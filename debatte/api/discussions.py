@@ -10,7 +10,6 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import Field
 
 from debatte.accounts.models import User
-from debatte.api import selectors
 from debatte.api.auth import PUBLIC, SIGNED_IN, principal_of
 from debatte.api.errors import COMMON_ERRORS, NOT_FOUND, REFUSED, THROTTLED, ApiError, ErrorOut
 from debatte.api.lookups import article_for, comment_for
@@ -31,10 +30,17 @@ from debatte.api.schemas import (
     present_comment,
 )
 from debatte.articles.models import Article
+from debatte.articles.selectors import count_comments_by_key
 from debatte.core import caching
 from debatte.core.clientip import client_ip
 from debatte.discussions import services
-from debatte.discussions.selectors import Access, Sort, get_thread_page
+from debatte.discussions.selectors import (
+    Access,
+    Sort,
+    get_thread_page,
+    list_thread_replies,
+    recommended_among,
+)
 
 router = Router(tags=["discussions"])
 
@@ -162,13 +168,11 @@ def get_comment(
     viewer = principal.user
     replies = []
     if not comment.is_reply:
-        replies = selectors.list_thread_replies(
-            comment, viewer=viewer, after=replies_after, limit=limit + 1
-        )
+        replies = list_thread_replies(comment, viewer=viewer, after=replies_after, limit=limit + 1)
     more = len(replies) > limit
     replies = replies[:limit]
     mine = (
-        selectors.recommended_among(viewer, [comment.pk] + [r.pk for r in replies])
+        recommended_among(viewer, [comment.pk] + [r.pk for r in replies])
         if viewer is not None
         else None
     )
@@ -315,4 +319,4 @@ def get_counts(request: HttpRequest, key: KeyList) -> CountsOut:
     """Published comment counts of up to 100 articles in one request ("42 Kommentare")."""
     principal = principal_of(request)
     keys = list(dict.fromkeys(key))
-    return CountsOut(counts=selectors.comment_counts(keys, site_id=principal.site_id))
+    return CountsOut(counts=count_comments_by_key(keys, site_id=principal.site_id))

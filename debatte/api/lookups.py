@@ -5,16 +5,16 @@ from django.utils.translation import gettext as _
 
 from debatte.accounts.mfa import check_second_factor
 from debatte.accounts.models import User
-from debatte.api import selectors
 from debatte.api.auth import Principal
 from debatte.api.errors import ApiError
 from debatte.articles.models import Article
+from debatte.articles.selectors import get_article_by_key
 from debatte.discussions.models import Comment
 from debatte.discussions.selectors import Access, get_comment_by_label, get_comment_for
 
 
 def article_for(principal: Principal, key: str) -> Article:
-    article = selectors.get_article(key)
+    article = get_article_by_key(key)
     if article is None:
         raise Http404(_("There is no article with this key."))
     if principal.site_id is not None and article.site_id != principal.site_id:

@@ -5,7 +5,6 @@ from typing import Annotated
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from debatte.api import selectors
 from debatte.api.auth import SIGNED_IN, principal_of
 from debatte.api.errors import COMMON_ERRORS
 from debatte.api.schemas import (
@@ -16,6 +15,7 @@ from debatte.api.schemas import (
     RestrictionOut,
     present_comment,
 )
+from debatte.discussions.selectors import list_own_comments
 from debatte.moderation.restrictions import open_restrictions, restriction_status
 
 router = Router(tags=["reader"])
@@ -54,7 +54,7 @@ def get_my_comments(
 ) -> OwnCommentsOut:
     """The reader's own comments in every state (held, removed too), newest first."""
     user = principal_of(request).require_user()
-    rows = selectors.list_own_comments(user, before_id=before, limit=limit + 1)
+    rows = list_own_comments(user, before_id=before, limit=limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     items = [

@@ -287,3 +287,27 @@ def list_published_comments_by(author: User, *, page: int = 1, per_page: int = 2
         .order_by("-created_at", "-pk")
     )
     return Paginator(rows, per_page).get_page(page)
+
+
+def list_thread_replies(
+    thread: Comment, *, viewer: User | None, after: int = 0, limit: int
+) -> list[Comment]:
+    """Replies of a top-level comment after reply number `after`, oldest first (the API)."""
+    rows = _comment_rows().filter(_visible_to(viewer), thread=thread, reply_number__gt=after)
+    return list(rows.order_by("reply_number")[:limit])
+
+
+def list_own_comments(author: User, *, before_id: int | None, limit: int) -> list[Comment]:
+    """A reader's own comments in every state, newest first, keyset-paginated by id."""
+    rows = Comment.objects.filter(author=author).select_related("article").order_by("-pk")
+    if before_id is not None:
+        rows = rows.filter(pk__lt=before_id)
+    return list(rows[:limit])
+
+
+def recommended_among(user: User, comment_ids: list[int]) -> set[int]:
+    """Which of these comments the reader has recommended (one query)."""
+    if not comment_ids:
+        return set()
+    rows = Recommendation.objects.filter(user=user, comment_id__in=comment_ids)
+    return set(rows.values_list("comment_id", flat=True))
