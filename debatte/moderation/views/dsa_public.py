@@ -169,7 +169,7 @@ class DecisionsView(LoginRequiredMixin, View):
         before = request.GET.get("before", "")
         statements = (
             StatementOfReasons.objects.filter(user=_reader(request))
-            .select_related("comment", "comment__article", "appeal")
+            .select_related("comment", "comment__article", "appeal", "site")
             .order_by("-pk")
         )
         if before.isdigit():

@@ -1,0 +1,1 @@
+"""The site admins' writes: each validates, changes, and writes one audit entry."""
