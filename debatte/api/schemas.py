@@ -11,8 +11,8 @@ from debatte.accounts.models import User
 from debatte.articles.models import Article
 from debatte.core.text import render_comment_text
 from debatte.discussions.models import Comment, CommentStatus, ReportReason
+from debatte.moderation.queue_selectors import QueueItem
 from debatte.moderation.restrictions import restriction_status
-from debatte.moderation.selectors import QueueItem
 
 # Keyset cursors as get_thread_page makes them ("12" or "3_12"), bounded so that no number
 # overflows a database integer.

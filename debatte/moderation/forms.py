@@ -1,4 +1,5 @@
-"""Forms of the moderators' queue pages: the queue's filters, one item's decisions, bulk actions."""
+"""Forms of the moderators' decisions: one item's, its author's, bulk ones (the queue's filters:
+queue_forms.py)."""
 
 from typing import Any
 
@@ -7,73 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from debatte.articles.models import Site
-from debatte.discussions.models import ReportReason
 from debatte.moderation.models import Reason, ReasonKind
-from debatte.moderation.selectors import Queue, QueueFilter, QueueOrder
-
-# The tabs of the queue page (appeals have their own page).
-QUEUE_TABS = (Queue.PENDING, Queue.REPORTED, Queue.FLAGGED, Queue.DECIDED)
-
-# Why a comment waits: the pipeline's flag codes and the readers' report reasons.
-FLAG_REASONS = [
-    ("toxicity", _("Classifier: likely abusive")),
-    ("not_scored", _("Not scored by the classifier")),
-    ("suspect_words", _("Suspect words")),
-    ("links", _("Links")),
-    ("new_account", _("New account")),
-    ("premoderated_user", _("Author is always pre-moderated")),
-    ("external_hold", _("External check: hold")),
-    ("external_reject", _("External check: reject")),
-    ("phase_error", _("A check failed")),
-    ("phase_timeout", _("A check timed out")),
-]
-REASON_CHOICES = [
-    ("", _("Any reason")),
-    (_("Flagged by the checks"), FLAG_REASONS),
-    (_("Reported by readers"), list(ReportReason.choices)),
-]
-# Lazy labels, translated when a page is rendered.
-REASON_LABELS: dict[str, Any] = {
-    **dict(FLAG_REASONS),
-    **{choice.value: choice.label for choice in ReportReason},
-}
-
-
-class QueueFilterForm(forms.Form):
-    """The query string of a queue page: ?queue=pending&site=1&section=&article=&reason=&order="""
-
-    queue = forms.ChoiceField(choices=[(q.value, q.value) for q in QUEUE_TABS], required=False)
-    site = forms.IntegerField(required=False, min_value=1, label=_("Site"))
-    section = forms.IntegerField(required=False, min_value=1, label=_("Section"))
-    article = forms.IntegerField(required=False, min_value=1, label=_("Article"))
-    reason = forms.ChoiceField(choices=REASON_CHOICES, required=False, label=_("Reason"))
-    order = forms.ChoiceField(
-        choices=[
-            (QueueOrder.RISK.value, _("Highest risk first")),
-            (QueueOrder.AGE.value, _("Oldest first")),
-        ],
-        required=False,
-        label=_("Sort"),
-    )
-
-    def queue_value(self) -> Queue:
-        data = self.cleaned_data if self.is_valid() else {}
-        return Queue(data.get("queue") or Queue.PENDING)
-
-    def order_value(self) -> QueueOrder:
-        data = self.cleaned_data if self.is_valid() else {}
-        return QueueOrder(data.get("order") or QueueOrder.RISK)
-
-    def scope(self) -> QueueFilter:
-        if not self.is_valid():
-            return QueueFilter()
-        data = self.cleaned_data
-        return QueueFilter(
-            site_id=data.get("site"),
-            section_id=data.get("section"),
-            article_id=data.get("article"),
-            reason=data.get("reason") or "",
-        )
 
 
 def active_reasons(site_id: int, kind: str) -> QuerySet[Reason]:

@@ -6,6 +6,7 @@ Server-rendered pages with one POST form per decision; moderation.js adds the ke
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import (
     Http404,
@@ -19,21 +20,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from debatte.accounts.models import User
 from debatte.articles.models import Article, Section
 from debatte.discussions.models import Comment
-from debatte.moderation.forms import (
+from debatte.moderation.models import Reason, ReasonKind
+from debatte.moderation.queue_forms import (
+    FILTER_KEYS,
     QUEUE_TABS,
     REASON_LABELS,
     QueueFilterForm,
 )
-from debatte.moderation.models import Reason, ReasonKind
-from debatte.moderation.selectors import (
+from debatte.moderation.queue_selectors import (
+    BadCursor,
     Queue,
+    QueueFilter,
     QueueItem,
-    _with_context,
+    QueueOrder,
+    QueuePage,
     count_queues,
-    list_queue,
+    get_queue_items,
+    get_queue_page,
 )
+from debatte.moderation.selectors import list_open_appeals
 from debatte.moderation.services.claims import (
     is_claimed_by_other,
 )
@@ -132,6 +140,12 @@ class ModeratorMixin(ModeratorRequiredMixin):
         return get_object_or_404(rows, pk=pk)
 
 
+def link(params: dict[str, str], **changes: str) -> str:
+    """A query string of the queue page: `params` with `changes` (an empty value drops a key)."""
+    merged = {**params, **changes}
+    return "?" + urlencode({key: value for key, value in merged.items() if value})
+
+
 class QueueView(ModeratorMixin, View):
     template_name = "moderation/queue.html"
 
@@ -141,58 +155,99 @@ class QueueView(ModeratorMixin, View):
         site_ids = {site.pk for site in self.sites}
         if scope.site_id and scope.site_id not in site_ids:
             raise Http404(_("You do not moderate this site."))
-        items = list_queue(
-            self.moderator, queue=queue, scope=scope, order=order, limit=QUEUE_PAGE_SIZE
-        )
-        views, reasons = with_reasons(items)
-        counts = count_queues(self.moderator, scope)
-        sections = list(Section.objects.filter(site_id__in=site_ids).order_by("site__name", "name"))
-        scoped_article = None
-        if scope.article_id:
-            scoped_article = Article.objects.filter(
-                pk=scope.article_id, site_id__in=site_ids
-            ).first()
-        bulk_reasons: dict[str, str] = {}
-        for reason in reasons:
-            if reason.kind == ReasonKind.REJECT:
-                bulk_reasons.setdefault(reason.code, reason.label)
-        params: dict[str, str] = {
+        errors = form.error_messages()
+        after, before = form.cursors()
+        try:
+            page = self.page(queue, scope, order, after=after, before=before)
+        except BadCursor:
+            errors.append(_("This page link is no longer valid; here is the first page."))
+            page = self.page(queue, scope, order)
+        views, reasons = with_reasons(page.items)
+        counts = {
+            **count_queues(self.moderator, scope),
+            "appeals": list_open_appeals(self.moderator).count(),
+        }
+        params = {
             key: str(value)
             for key, value in request.GET.items()
-            if key in ("site", "section", "article", "reason", "order") and value
+            if key in FILTER_KEYS and value.strip()
         }
-        tabs = [
-            {
-                "queue": tab.value,
-                "label": TAB_LABELS[tab],
-                "count": counts.get(tab.value),
-                "url": "?" + urlencode({"queue": tab.value, **params}),
-                "current": tab == queue,
-            }
-            for tab in QUEUE_TABS
-        ]
+        here = {"queue": queue.value, **params}
         return render(
             request,
             self.template_name,
             {
                 "form": form,
+                "errors": errors,
                 "queue": queue.value,
                 "order": order.value,
                 "scope": scope,
-                "tabs": tabs,
+                "tabs": tabs(queue, counts, params),
                 "counts": counts,
                 "items": views,
+                "page": page,
+                "next_url": link(here, after=page.next_cursor) if page.next_cursor else "",
+                "previous_url": link(here, before=page.previous_cursor)
+                if page.previous_cursor
+                else "",
+                "first_url": link(here) if after or before else "",
                 "sites": self.sites,
-                "sections": sections,
-                "scoped_article": scoped_article,
-                "bulk_reasons": sorted(bulk_reasons.items(), key=lambda pair: pair[1]),
-                "here": request.get_full_path(),
-                "unscoped_article_url": "?"
-                + urlencode(
-                    {k: v for k, v in {"queue": queue.value, **params}.items() if k != "article"}
+                "sections": list(
+                    Section.objects.filter(site_id__in=site_ids).order_by("site__name", "name")
                 ),
+                "scoped_article": Article.objects.filter(pk=scope.article_id, site_id__in=site_ids)
+                .only("pk", "title")
+                .first()
+                if scope.article_id
+                else None,
+                "scoped_author": User.objects.filter(pk=scope.author_id)
+                .only("pk", "display_name")
+                .first()
+                if scope.author_id
+                else None,
+                "bulk_reasons": bulk_reasons(reasons),
+                "here": request.get_full_path(),
+                "unscoped_article_url": link(here, article=""),
+                "unscoped_author_url": link(here, author=""),
+                "unscoped_topic_url": link(here, topic=""),
+                "reset_url": link({"queue": queue.value}),
             },
         )
+
+    def page(
+        self, queue: Queue, scope: QueueFilter, order: QueueOrder, **cursors: str
+    ) -> QueuePage:
+        return get_queue_page(
+            self.moderator,
+            queue=queue,
+            scope=scope,
+            order=order,
+            limit=QUEUE_PAGE_SIZE,
+            **cursors,
+        )
+
+
+def tabs(current: Queue, counts: dict[str, int], params: dict[str, str]) -> list[dict[str, Any]]:
+    """The queue tabs with their counts; each keeps the filters and starts at the first page."""
+    return [
+        {
+            "queue": tab.value,
+            "label": TAB_LABELS[tab],
+            "count": counts.get(tab.value),
+            "url": link(params, queue=tab.value),
+            "current": tab == current,
+        }
+        for tab in QUEUE_TABS
+    ]
+
+
+def bulk_reasons(reasons: list[Reason]) -> list[tuple[str, str]]:
+    """The rejection reasons of the page's sites by code (a bulk removal names one code)."""
+    labels: dict[str, str] = {}
+    for reason in reasons:
+        if reason.kind == ReasonKind.REJECT:
+            labels.setdefault(reason.code, reason.label)
+    return sorted(labels.items(), key=lambda pair: pair[1])
 
 
 class QueueItemView(ModeratorMixin, View):
@@ -204,7 +259,7 @@ class QueueItemView(ModeratorMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         comment = self.get_comment(pk)
         locked = is_claimed_by_other(comment, self.moderator)
-        item = _with_context([comment], self.moderator)[0]
+        item = get_queue_items([comment], self.moderator)[0]
         item.claimed_by_other = locked
         views, _reasons = with_reasons([item])
         return render(
