@@ -1,6 +1,8 @@
 """Forms of the EU Digital Services Act pages: notices (Art. 16), appeals (Art. 20), audit log."""
 
 from collections.abc import Sequence
+from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -143,3 +145,47 @@ class AuditFilterForm(forms.Form):
     def selected_site(self) -> Site | None:
         site_id = self.cleaned_data.get("site")
         return self.sites.get(site_id) if site_id else None
+
+
+MAX_REPORT_DAYS = 5 * 366  # a report covers at most five years
+
+
+def last_half_year(today: date) -> tuple[date, date]:
+    """The last calendar half-year that has ended (the default period of the report)."""
+    if today.month > 6:
+        return date(today.year, 1, 1), date(today.year, 6, 30)
+    return date(today.year - 1, 7, 1), date(today.year - 1, 12, 31)
+
+
+def last_year(today: date) -> tuple[date, date]:
+    return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+
+
+class TransparencyPeriodForm(forms.Form):
+    """The period and site of the transparency report; `sites` are the moderator's."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
+    site = forms.TypedChoiceField(label=_("Site"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: object, sites: Sequence[Site], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.sites = {site.pk: site for site in sites}
+        self.fields["site"].choices = [  # type: ignore[attr-defined]
+            ("", _("All my sites")),
+            *((site.pk, site.name) for site in sites),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end must not be before the start."))
+            elif (end - start).days >= MAX_REPORT_DAYS:
+                self.add_error("end", _("A report covers at most five years."))
+        return data
+
+    def selected_sites(self) -> list[Site]:
+        site_id = self.cleaned_data.get("site")
+        return [self.sites[site_id]] if site_id else list(self.sites.values())

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("debatte.moderation.views.queues")),
     path("", include("debatte.moderation.views.queue_actions")),
     path("", include("debatte.moderation.views.dsa")),
+    path("", include("debatte.moderation.views.transparency")),
     path("", include("debatte.moderation.views.dashboard")),
     path("", include("debatte.moderation.views.users")),
     path("", include("debatte.moderation.views.wordlists")),

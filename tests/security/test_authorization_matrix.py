@@ -147,6 +147,7 @@ moderation-appeals GET                     lg no no no no ok ok ok ok lg lg no
 moderation-appeals POST                    lg no no no no no no ok ok lg lg no
 moderation-audit GET                       lg no no no no ok ok ok ok lg lg no
 moderation-dashboard GET                   lg no no no no no ok ok ok lg lg no
+moderation-transparency GET                lg no no no no ok ok ok ok lg lg no
 moderation-user GET                        lg no no no no ok ok ok ok lg lg no
 # A moderator restricts any reader on their own sites only: site A is no choice for fm (400).
 moderation-user POST                       lg no no no no iv ok ok ok lg lg no
@@ -173,6 +174,10 @@ dsa-notice POST held                       no no no no no no no no no no no no
 dsa-notice POST removed                    no no no no no no no no no no no no
 dsa-notice-confirmation GET own            ok ok ok ok ok ok ok ok ok ok ok ok
 dsa-notice-confirmation GET foreign        no no no no no no no no no no no no
+# The signed link of a notice's decision mail is the permission; the world's token is no
+# notice's, so nobody gets in (test_dsa_notice_decisions.py tries real and expired links).
+dsa-notice-appeal GET                      no no no no no no no no no no no no
+dsa-notice-appeal POST                     no no no no no no no no no no no no
 dsa-decisions GET                          lg ok ok ok ok ok ok ok ok lg lg ok
 dsa-decisions POST                         lg no ok no no no no no no lg lg no
 profile GET                                ok ok ok ok ok ok ok ok ok ok ok ok

@@ -71,6 +71,7 @@ def submit_illegal_content_notice(
                 explanation=explanation.strip()[:2000],
                 reporter_name=name.strip()[:120],
                 reporter_email=email.strip(),
+                created_at=timezone.now(),
             )
             Notice.objects.create(
                 report=report,
@@ -110,7 +111,9 @@ def submit_appeal(statement: StatementOfReasons, *, user: User, text: str) -> Ap
         raise ActionError(_("The time for an appeal is over."), code="too_late")
     try:
         with transaction.atomic():
-            appeal = Appeal.objects.create(statement=statement, text=text.strip()[:5000])
+            appeal = Appeal.objects.create(
+                statement=statement, text=text.strip()[:5000], created_at=timezone.now()
+            )
             record(
                 "appeal.submit",
                 actor=user,
@@ -138,7 +141,9 @@ def submit_notice_appeal(notice: Notice, *, text: str) -> Appeal:
     report = notice.report
     try:
         with transaction.atomic():
-            appeal = Appeal.objects.create(notice=notice, text=text.strip()[:5000])
+            appeal = Appeal.objects.create(
+                notice=notice, text=text.strip()[:5000], created_at=timezone.now()
+            )
             record(
                 "appeal.submit",
                 actor=report.reporter,

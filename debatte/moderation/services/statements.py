@@ -29,6 +29,7 @@ def issue_statement(
     # Written in the author's language: they read it, not the moderator.
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = decision_text()
+    now = timezone.now()
     statement = StatementOfReasons.objects.create(
         user=user,
         comment=comment,
@@ -39,7 +40,8 @@ def issue_statement(
         facts=facts,
         automated=moderator is None,
         decided_by=moderator,
-        appealable_until=timezone.now() + APPEAL_WINDOW,
+        created_at=now,
+        appealable_until=now + APPEAL_WINDOW,
     )
     if user.email:
         transaction.on_commit(lambda: send_statement_mail.enqueue(statement.pk))
