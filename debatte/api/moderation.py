@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from debatte.accounts.models import User
-from debatte.api import selectors
 from debatte.api.auth import SIGNED_IN, Principal, principal_of
 from debatte.api.discussions import READ, WRITE, ArticleKey, Label
 from debatte.api.errors import ApiError
@@ -36,6 +35,7 @@ from debatte.articles.models import Site
 from debatte.discussions.models import Comment
 from debatte.moderation.models import Reason, ReasonKind
 from debatte.moderation.queue_selectors import Queue, QueueFilter, QueueOrder, list_queue
+from debatte.moderation.selectors import get_active_reason
 from debatte.moderation.services import decisions, discussions, users
 from debatte.moderation.services.permissions import check_can_moderate, sites_moderated_by
 from debatte.moderation.services.users import UNSET, SiteChoice
@@ -82,7 +82,7 @@ def _comment(request: HttpRequest, key: str, label: str) -> tuple[User, Comment]
 
 
 def _reason(comment: Comment, kind: str, code: str) -> Reason:
-    reason = selectors.get_reason(comment.article.site_id or 0, kind, code)
+    reason = get_active_reason(comment.article.site_id or 0, kind, code)
     if reason is None:
         raise ApiError(400, "reason", _("Please choose a reason from this site's catalogue."))
     return reason
@@ -144,7 +144,7 @@ def _decision(
     """Moderator, reader, the comment named (if any) and the site the decision applies to."""
     principal = principal_of(request)
     moderator = moderator_for(principal)
-    user = selectors.get_user(user_id)
+    user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise Http404(_("There is no such reader."))
     key = getattr(payload, "article_key", None)

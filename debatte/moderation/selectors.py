@@ -4,7 +4,7 @@ from django.db.models import Max, Q, QuerySet
 
 from debatte.accounts.models import User
 from debatte.articles.models import Site
-from debatte.moderation.models import Appeal, AppealStatus, AuditEntry
+from debatte.moderation.models import Appeal, AppealStatus, AuditEntry, Reason
 from debatte.moderation.services.permissions import sites_moderated_by
 
 
@@ -63,3 +63,9 @@ def list_audit_entries(
 
 def latest_decision_time(moderator: User) -> object:
     return AuditEntry.objects.filter(actor=moderator).aggregate(latest=Max("created_at"))["latest"]
+
+
+def get_active_reason(site_id: int, kind: str, code: str) -> Reason | None:
+    """A reason of the site's catalogue that moderators may still choose."""
+    reasons = Reason.objects.select_related("site")
+    return reasons.filter(site_id=site_id, kind=kind, code=code, is_active=True).first()
