@@ -2,8 +2,8 @@
 
 from django_tasks import task
 
+from debatte.notifications.delivering import attempt_delivery
 from debatte.notifications.models import DeliveryStatus, WebhookDelivery
-from debatte.notifications.webhooks import attempt_delivery
 
 
 @task()
