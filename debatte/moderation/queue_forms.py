@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from debatte.discussions.models import ReportReason
 from debatte.moderation.queue_selectors import Queue, QueueFilter, QueueOrder
+from debatte.moderation.search import MAX_QUERY_LENGTH
 
 # The tabs of the queue page (appeals have their own page).
 QUEUE_TABS = (Queue.PENDING, Queue.REPORTED, Queue.FLAGGED, Queue.DECIDED)
@@ -47,6 +48,7 @@ FILTER_KEYS = (
     "score_max",
     "date_from",
     "date_to",
+    "q",
     "order",
 )
 MAX_ID = 2**31 - 1
@@ -71,10 +73,11 @@ def _date_field(label: Any) -> forms.DateField:
 
 class QueueFilterForm(forms.Form):
     """?queue=pending&site=&section=&article=&author=&topic=&reason=&score_min=&score_max=
-    &date_from=&date_to=&order=&after=|before=. A field with a mistake is reported and left
+    &date_from=&date_to=&q=&order=&after=|before=. A field with a mistake is reported and left
     out of the filter; the others still apply."""
 
     queue = forms.ChoiceField(choices=[(q.value, q.value) for q in QUEUE_TABS], required=False)
+    q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, label=_("Search"))
     site = _id_field(_("Site"))
     section = _id_field(_("Section"))
     article = _id_field(_("Article"))
@@ -137,6 +140,7 @@ class QueueFilterForm(forms.Form):
             score_max=data.get("score_max"),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
+            search=data.get("q") or "",
         )
 
     def error_messages(self) -> list[str]:

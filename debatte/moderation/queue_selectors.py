@@ -30,6 +30,7 @@ from django.utils import timezone
 from debatte.accounts.models import User
 from debatte.discussions.models import Comment, CommentStatus, Report
 from debatte.moderation.restrictions import UNRESTRICTED, RestrictionStatus, restriction_statuses
+from debatte.moderation.search import matching_comments
 from debatte.moderation.services.permissions import sites_moderated_by
 
 
@@ -74,6 +75,7 @@ class QueueFilter:
     score_max: float | None = None
     date_from: date | None = None  # written on or after this day (the site's time zone)
     date_to: date | None = None  # written on or before this day
+    search: str = ""  # words in the text, or part of the author's name
 
 
 @dataclass
@@ -151,6 +153,8 @@ def filtered_comments(moderator: User, scope: QueueFilter) -> QuerySet[Comment]:
         )
     if scope.topic:
         rows = with_topic(rows, scope.topic)
+    if scope.search:
+        rows = matching_comments(rows, scope.search)
     return rows
 
 

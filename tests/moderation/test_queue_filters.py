@@ -110,6 +110,7 @@ def test_filter_by_score_range_and_date_range(
         ({"author": "x"}, "Author: Enter a whole number."),
         ({"author": "99999999999999999999"}, "Author: Ensure this value is less than"),
         ({"topic": "x" * 101}, "Topic: Ensure this value has at most 100 characters"),
+        ({"q": "x" * 201}, "Search: Ensure this value has at most 200 characters"),
         ({"reason": "nonsense"}, "Reason: Select a valid choice."),
     ],
 )

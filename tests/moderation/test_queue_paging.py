@@ -101,10 +101,11 @@ def test_pager_links_keep_the_filters_and_the_tabs_start_at_the_first_page(
     section = Section.objects.create(site=home_site, name="Politik", slug="politik")
     held[0].article.section = section
     held[0].article.save(update_fields=["section"])
-    first = client_of.get(QUEUE_URL, {"section": section.pk, "order": "age"})
+    first = client_of.get(QUEUE_URL, {"section": section.pk, "order": "age", "q": "Kommentar"})
     next_query = query(first.context["next_url"])
     assert next_query["section"] == str(section.pk)
     assert next_query["order"] == "age"
+    assert next_query["q"] == "Kommentar"
     assert next_query["queue"] == "pending"
     second = client_of.get(QUEUE_URL + first.context["next_url"])
     assert 'rel="prev"' in second.content.decode()
