@@ -4,6 +4,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import close_old_connections
@@ -28,8 +29,9 @@ def beat(name: str, started_at: datetime) -> None:
     )
 
 
-def start_heartbeat() -> threading.Event:
-    """Beat in a daemon thread until the returned event is set (or the process ends)."""
+def start_heartbeat(each_beat: Callable[[], object] = lambda: None) -> threading.Event:
+    """Beat in a daemon thread until the returned event is set (or the process ends); after
+    each beat, `each_beat()` (the worker requeues tasks of workers that died meanwhile)."""
     name, started_at, stop = worker_name(), timezone.now(), threading.Event()
 
     def run() -> None:
@@ -37,9 +39,7 @@ def start_heartbeat() -> threading.Event:
             try:
                 close_old_connections()
                 beat(name, started_at)
-                from debatte.ops.recovery import requeue_abandoned
-
-                requeue_abandoned()  # tasks of workers that died elsewhere meanwhile
+                each_beat()
             except Exception:  # noqa: BLE001 - a database outage must not end the worker
                 logger.warning("worker heartbeat: could not write", exc_info=True)
             stop.wait(HEARTBEAT_SECONDS)

@@ -18,7 +18,9 @@ class Command(DatabaseWorkerCommand):
         requeue_abandoned(starting=True)  # what a killed worker left RUNNING runs again
         schedule_daily_purge()  # the daily removal of old IP addresses, queued once
         schedule_auto_close()  # closing discussions after the site's N days, every 10 minutes
-        stop = start_heartbeat()  # /readyz tells whether a worker lives; requeues at each beat
+        # /readyz tells whether a worker lives; at each beat, tasks of workers that died elsewhere
+        # meanwhile are queued again.
+        stop = start_heartbeat(each_beat=requeue_abandoned)
         try:
             super().handle(*args, **options)
         finally:
