@@ -85,6 +85,14 @@ class SiteSettingsForm(SiteForm):
         model = Site
         fields = SETTINGS_FIELDS
         formfield_callback = url_field_https
+        help_texts = {
+            "netiquette_url": _(
+                "Linked under the comment form and in every message that rejects a comment."
+            ),
+            "external_check_url": _(
+                "Public http(s) addresses only; internal addresses are refused."
+            ),
+        }
         widgets = {
             "allowed_origins": forms.Textarea(attrs={"rows": 3}),
             "sso_public_key": forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),

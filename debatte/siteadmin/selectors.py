@@ -7,7 +7,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from debatte.accounts.models import User
 from debatte.api.models import ApiToken
 from debatte.articles.models import Site, SiteMembership, SiteRole
-from debatte.notifications.models import Webhook, WebhookDelivery
+from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 
 ROLE_ORDER = [SiteRole.ADMIN, SiteRole.EDITOR, SiteRole.MODERATOR]
 
@@ -61,11 +61,11 @@ def list_api_tokens(site: Site) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(site=site).order_by("-is_active", "-created_at")
 
 
-def list_webhooks(site: Site) -> QuerySet[Webhook]:
+def list_webhooks(site: Site) -> list[Webhook]:
     """The site's webhooks, each with its latest delivery's event, status, code and time (one
     query: however many deliveries there are)."""
     latest = WebhookDelivery.objects.filter(webhook=OuterRef("pk")).order_by("-created_at", "-pk")
-    return (
+    webhooks = list(
         Webhook.objects.filter(site=site)
         .order_by("created_at", "pk")
         .annotate(
@@ -76,3 +76,7 @@ def list_webhooks(site: Site) -> QuerySet[Webhook]:
             last_delivery_at=Subquery(latest.values("created_at")[:1]),
         )
     )
+    for webhook in webhooks:
+        status = webhook.last_status  # type: ignore[attr-defined]
+        webhook.last_status_label = DeliveryStatus(status).label if status else ""  # type: ignore[attr-defined]
+    return webhooks
