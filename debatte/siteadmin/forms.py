@@ -135,14 +135,14 @@ class SiteSettingsForm(SiteForm):
                 origins.append(origin)
         return "\n".join(origins)
 
-    def _post_clean(self) -> None:
-        # Before the model is validated: an empty secret field keeps the stored secret.
-        secret = self.cleaned_data.get("sso_secret", "")
-        if self.cleaned_data.get("clear_sso_secret"):
-            self.cleaned_data["sso_secret"] = ""
-        elif not secret:
-            self.cleaned_data["sso_secret"] = self.instance.sso_secret
-        super()._post_clean()
+    def clean(self) -> dict[str, Any]:
+        # Before the model is validated (_post_clean): an empty secret field keeps the secret.
+        cleaned = super().clean() or self.cleaned_data
+        if cleaned.get("clear_sso_secret"):
+            cleaned["sso_secret"] = ""
+        elif not cleaned.get("sso_secret"):
+            cleaned["sso_secret"] = self.instance.sso_secret
+        return cleaned
 
 
 class MemberAddForm(forms.Form):

@@ -65,7 +65,7 @@ def list_webhooks(site: Site) -> list[Webhook]:
     """The site's webhooks, each with its latest delivery's event, status, code and time (one
     query: however many deliveries there are)."""
     latest = WebhookDelivery.objects.filter(webhook=OuterRef("pk")).order_by("-created_at", "-pk")
-    webhooks = list(
+    webhooks: list[Webhook] = list(
         Webhook.objects.filter(site=site)
         .order_by("created_at", "pk")
         .annotate(
