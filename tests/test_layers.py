@@ -7,6 +7,7 @@ event or signal the higher app receives (docs/ARCHITECTURE.md, "Floors").
 """
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,3 +254,22 @@ def test_no_import_cycles_between_modules() -> None:
             edges.setdefault(found.module, set()).add(found.target)
     cycles = _cycles(edges)
     assert not cycles, "Import cycles:\n" + "\n".join("  " + " ↔ ".join(c) for c in cycles)
+
+
+def _documented_floors() -> dict[int, set[str]]:
+    text = (PACKAGE.parent / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    block = text.split("## Floors", 1)[1].split("```")[1]
+    floors = {}
+    for line in block.strip().splitlines():
+        number, rest = line.split(maxsplit=1)
+        names = re.split(r"\s{2,}", rest)[0]
+        floors[int(number)] = {name.strip() for name in names.split(",")}
+    return floors
+
+
+def test_architecture_md_shows_these_floors_and_every_app() -> None:
+    assert _documented_floors() == dict(enumerate(FLOORS))
+    text = (PACKAGE.parent / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    parts = text.split("## The parts", 1)[1].split("```")[1]
+    listed = set(re.findall(r"^  (\w+)/", parts, flags=re.MULTILINE))
+    assert {app for floor in FLOORS for app in floor} <= listed
