@@ -100,9 +100,11 @@ def forget(departure: Departure) -> None:
 
 
 def _forget_dsa_texts(user: User) -> None:
-    """Statements stay (counts, grounds, outcomes); the quoted text and the appeal's words go."""
+    """Statements stay (counts, grounds, outcomes); the quoted text and the appeal's words go,
+    also those of the reader's appeals as a signed-in notifier."""
     StatementOfReasons.objects.filter(user=user).update(facts="")
-    appeals = Appeal.objects.filter(statement__user=user)
+    mine = Q(statement__user=user) | Q(notice__report__reporter=user)
+    appeals = Appeal.objects.filter(mine)
     appeals.filter(status=AppealStatus.OPEN).update(
         status=AppealStatus.WITHDRAWN, decided_at=timezone.now()
     )

@@ -117,6 +117,7 @@ def notice_decision_mail(notice: Notice, address: str, language: str) -> EmailMu
 
 def appeal_outcome_mail(appeal: Appeal, address: str, language: str) -> EmailMultiAlternatives:
     """What became of an appeal (DSA Art. 20(4)), for the author or the notifier who made it."""
+    comment: Comment | None
     if appeal.notice is not None:
         comment = appeal.notice.report.comment
         name = appeal.notice.report.reporter_name

@@ -323,3 +323,19 @@ def test_appeals_page_with_notifiers_appeals_has_constant_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(APPEALS_URL)
     assert response.content.decode().count('class="appeal"') == 4
+
+
+def test_a_signed_in_notifiers_appeal_loses_its_words_with_their_account(
+    article: Any, make_comment: Callable[..., Any], other_reader: Any, site_moderator: Any
+) -> None:
+    from debatte.accounts.services import delete_account
+
+    comment = make_comment(article, body="Ein gemeldeter Satz.")
+    submit_illegal_content_notice(
+        comment, explanation="Strafbar nach § 185 StGB.", category="insult", reporter=other_reader
+    )
+    approve_comment(comment, moderator=site_moderator)
+    appeal = submit_notice_appeal(notice_of(comment), text="Meine Gründe, Quellwasser.")
+    delete_account(other_reader, remove_comments=True)
+    appeal.refresh_from_db()
+    assert (appeal.text, appeal.status) == ("", AppealStatus.WITHDRAWN)

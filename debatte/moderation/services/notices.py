@@ -1,6 +1,8 @@
 """Deciding notices of illegal content (DSA Art. 16(5)): the moderator's decision on the comment
 is the decision on every open notice about it; each notifier is told by e-mail."""
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,5 +49,5 @@ def decide_notices(
             after=decision,
             details={"notice": notice.pk},
         )
-        transaction.on_commit(lambda pk=notice.pk: send_notice_decision_mail.enqueue(pk))
+        transaction.on_commit(partial(send_notice_decision_mail.enqueue, notice.pk))
     return len(notices)

@@ -57,7 +57,7 @@ class AppealsView(ModeratorRequiredMixin, View):
         if appeal.notice is not None and form.cleaned_data["reason"]:
             reason = Reason.objects.filter(
                 pk=form.cleaned_data["reason"],
-                site_id=site_id,
+                site_id=appeal.notice.site_id or 0,  # a deleted site has no catalogue
                 kind=ReasonKind.REJECT,
                 is_active=True,
             ).first()

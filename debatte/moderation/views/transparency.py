@@ -47,10 +47,9 @@ class TransparencyView(ModeratorRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         today = timezone.localdate()
-        data = request.GET
+        data = request.GET.copy()
         if "start" not in data and "end" not in data:
             start, end = last_half_year(today)
-            data = data.copy()
             data.update({"start": start.isoformat(), "end": end.isoformat()})
         form = TransparencyPeriodForm(data, sites=self.sites)
         if not form.is_valid():
@@ -97,7 +96,7 @@ class TransparencyView(ModeratorRequiredMixin, View):
             "report": report,
             "site_names": names or [],
             "presets": [
-                (label, f"?{urlencode({'start': s, 'end': e, 'site': site})}")
+                (label, "?" + urlencode({"start": str(s), "end": str(e), "site": site}))
                 for label, s, e in presets
             ],
             "csv_url": f"?{urlencode({**self.period_params(form), 'format': 'csv'})}",
