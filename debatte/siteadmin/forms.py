@@ -13,6 +13,7 @@ from debatte.accounts.models import User
 from debatte.articles.admin import SiteForm
 from debatte.articles.models import Site, SiteRole
 from debatte.discussions.events import EVENTS
+from debatte.embed.origins import origin_of
 from debatte.notifications.models import Webhook
 from debatte.siteadmin import selectors
 
@@ -44,24 +45,17 @@ def url_field_https(field: Any, **kwargs: Any) -> Any:
     return field.formfield(**kwargs)
 
 
-def origin_of(text: str) -> str | None:
-    """`https://www.example.org` as browsers send it in Origin; None for anything else.
-
-    The embed app reads the lines the same way (embed/origins.py), a floor beside this one."""
+def origin_line(text: str) -> str | None:
+    """The origin a line names, as the embed compares it (embed/origins.py); None when the line
+    is more than an origin (a path, a query, a user name) or not http(s)."""
     try:
         parts = urlsplit(text)
-        port = parts.port
     except ValueError:
         return None
-    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.username:
+    if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
         return None
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        return None
-    if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", parts.hostname):
-        return None
-    default_port = {"http": 80, "https": 443}[parts.scheme]
-    netloc = parts.hostname if port in (None, default_port) else f"{parts.hostname}:{port}"
-    return f"{parts.scheme}://{netloc}"
+    origin = origin_of(text)
+    return origin if origin and re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+", origin) else None
 
 
 class SiteSettingsForm(SiteForm):
@@ -125,7 +119,7 @@ class SiteSettingsForm(SiteForm):
             text = line.strip()
             if not text:
                 continue
-            origin = origin_of(text)
+            origin = origin_line(text)
             if origin is None:
                 raise ValidationError(
                     _("“%(line)s” is not an origin like https://www.example.org (no path).")
