@@ -150,7 +150,7 @@ def test_keeping_a_noticed_comment_offers_the_notifier_an_appeal_that_needs_no_a
     assert noticed.status == CommentStatus.REJECTED
     outcome = [m for m in mail.outbox if m.to == ["erika@example.org"]]
     assert len(outcome) == 1
-    assert outcome[0].subject == "Ihr Einspruch ist entschieden"
+    assert outcome[0].subject == "Über Ihre Beschwerde ist entschieden"
     assert "die Entscheidung zu Ihrer Meldung" in outcome[0].body
     assert "Sie haben recht." in outcome[0].body
     # The author of the comment is told in turn, with a statement they may appeal.
@@ -265,8 +265,8 @@ def test_the_authors_appeal_outcome_is_mailed_to_them(
         decide_appeal(appeal, moderator=second_moderator, reverse=False, note="Es bleibt dabei.")
     (message,) = mail.outbox
     assert message.to == [reader.email]
-    assert message.subject == "Ihr Einspruch ist entschieden"
-    assert "bestätigt: Ihr Einspruch ist abgelehnt" in message.body
+    assert message.subject == "Über Ihre Beschwerde ist entschieden"
+    assert "bestätigt: Ihre Beschwerde ist abgewiesen" in message.body
     assert "Es bleibt dabei." in message.body
     assert "/konto/entscheidungen/" in message.body
 
