@@ -66,6 +66,9 @@ def test_settings_change_is_saved_and_audited_with_field_names(
         "risk_threshold",
     ]
     assert entry.details["after"]["moderation_mode"] == "risk"
+    # The site's moderators and admins read it in the audit log.
+    log = admin_client.get("/moderation/audit/?verb=site.").content.decode()
+    assert "site.settings_change" in log
 
 
 def test_settings_unchanged_form_writes_no_audit_entry(site: Site, admin_client: Client) -> None:
