@@ -1,6 +1,7 @@
 """The site admins' reads: each one or two queries, whatever the number of rows."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -27,12 +28,16 @@ class Member:
         return str(SiteRole(self.role).label)
 
 
+def service_accounts() -> QuerySet[ApiToken, Any]:
+    """The accounts moderating API tokens act as: managed with their token, not as members."""
+    return ApiToken.objects.filter(acting_user__isnull=False).values("acting_user")
+
+
 def list_members(site: Site) -> list[Member]:
     """The site's staff by name, without the service accounts of moderating API tokens."""
-    service_accounts = ApiToken.objects.filter(acting_user__isnull=False).values("acting_user")
     rows = (
         SiteMembership.objects.filter(site=site)
-        .exclude(user__in=service_accounts)
+        .exclude(user__in=service_accounts())
         .select_related("user")
         .order_by("user__display_name", "role")
     )
@@ -43,7 +48,8 @@ def list_members(site: Site) -> list[Member]:
 
 
 def get_member(site: Site, user_id: int) -> User | None:
-    return User.objects.filter(pk=user_id, site_memberships__site=site).distinct().first()
+    members = User.objects.filter(pk=user_id, site_memberships__site=site)
+    return members.exclude(pk__in=service_accounts()).distinct().first()
 
 
 def find_user(identifier: str) -> User | None:

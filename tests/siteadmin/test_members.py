@@ -128,3 +128,12 @@ def test_members_list_leaves_out_api_service_accounts_in_constant_queries(
         page = admin_client.get(url("members", site)).content.decode()
     assert "Moderations-Bot" not in page
     assert page.count('id="mitglied-') == 13
+
+
+def test_members_api_service_account_is_not_managed_here(site: Site, admin_client: Client) -> None:
+    token, _plain = ApiToken.issue(site, "Moderations-Bot", can_moderate=True)
+    bot = token.acting_user
+    answer = admin_client.post(url("member-role", site, user_id=bot.pk), {"role": "admin"})
+    assert answer.status_code == 404
+    assert admin_client.post(url("member-remove", site, user_id=bot.pk)).status_code == 404
+    assert roles(site, bot) == ["moderator"]

@@ -120,3 +120,12 @@ def test_siteadmin_requires_the_sites_second_factor(site: Site, admin_client: Cl
     answer = admin_client.get(url("settings", site))
     assert answer.status_code == 302
     assert "/konto/2fa/" in answer["Location"]
+
+
+def test_siteadmin_forms_need_the_csrf_token(site: Site, site_admin: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(site_admin)
+    assert client.post(url("tokens", site), {"name": "ohne Token"}).status_code == 403
+    assert not ApiToken.objects.exists()
+    page = client.get(url("tokens", site)).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page

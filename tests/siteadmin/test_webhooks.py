@@ -192,3 +192,18 @@ def test_webhook_list_query_count_does_not_grow(
         add(n)
     with django_assert_num_queries(len(few.captured_queries)):
         admin_client.get(url("webhooks", site))
+
+
+def test_webhook_edit_refuses_an_internal_url(site: Site, admin_client: Client) -> None:
+    webhook = Webhook.objects.create(
+        site=site, url="https://93.184.215.14/a", events=["comment.held"], secret="s"
+    )
+    answer = admin_client.post(
+        url("webhook-edit", site, webhook_id=webhook.pk),
+        {"url": "http://169.254.169.254/", "events": ["comment.held"], "is_active": "on"},
+    )
+    assert answer.status_code == 400
+    assert "internal addresses" in answer.content.decode()
+    webhook.refresh_from_db()
+    assert webhook.url == "https://93.184.215.14/a"
+    assert not AuditEntry.objects.exists()
