@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from debatte.articles.keys import external_key, site_key
-from debatte.articles.models import Article, BlockKind, Section, Site
+from debatte.articles.models import Article, BlockKind, ModerationMode, Section, Site
 
 MAX_BLOCKS = 500
 MAX_BLOCK_LENGTH = 20_000
@@ -243,6 +243,10 @@ class ArticleDataForm(forms.ModelForm):  # type: ignore[type-arg]
         section = self.fields["section"]
         section.queryset = Section.objects.filter(site=site)  # type: ignore[attr-defined]
         self.fields["published_at"].required = False
+        self.fields["moderation_mode"].choices = [  # type: ignore[attr-defined]
+            ("", _("as the section or site")),
+            *ModerationMode.choices,
+        ]
         self.fields["key"].help_text = _(
             "The article's stable identifier, e.g. the CMS's id: its discussion belongs to it. "
             "Letters, digits and . _ : ~ - only."

@@ -61,7 +61,11 @@ def test_cms_creates_an_article_by_put_and_reads_it_back(cms, site):
 
     assert response.status_code == 201, response.json()
     article = Article.objects.get(key="default:4711")
-    assert (article.site, article.title, article.topics) == (site, ARTICLE["title"], ARTICLE["topics"])
+    assert (article.site, article.title, article.topics) == (
+        site,
+        ARTICLE["title"],
+        ARTICLE["topics"],
+    )
     assert article.body == ARTICLE["body"]
     read = cms.get("/articles/default:4711").json()
     assert read["body"] == ARTICLE["body"] and read["discussion_status"] == "open"
@@ -102,7 +106,10 @@ def test_post_creates_and_refuses_a_taken_key(cms):
         ({"topics": ["a" * 61]}, "topics", "invalid_topics"),
         ({"section": "gibt-es-nicht"}, "section", "invalid_choice"),
         (
-            {"discussion_opens_at": "2030-01-02T10:00:00Z", "discussion_closes_at": "2030-01-01T10:00:00Z"},
+            {
+                "discussion_opens_at": "2030-01-02T10:00:00Z",
+                "discussion_closes_at": "2030-01-01T10:00:00Z",
+            },
             "discussion_closes_at",
             "schedule",
         ),
@@ -158,9 +165,13 @@ def test_tokens_without_the_editor_role_cannot_write(token_api, site):
 def test_a_signed_in_editor_writes_and_others_are_refused(
     as_user, editor, reader, site_moderator, anonymous, other_site_moderator
 ):
-    created = as_user(editor).post("/articles", {**ARTICLE, "key": "default:9", "site": site_id(editor)})
+    created = as_user(editor).post(
+        "/articles", {**ARTICLE, "key": "default:9", "site": site_id(editor)}
+    )
     by_reader = as_user(reader).call("put", "/articles/default:9", {**ARTICLE, "title": "X"})
-    by_moderator = as_user(site_moderator).call("put", "/articles/default:9", {**ARTICLE, "title": "X"})
+    by_moderator = as_user(site_moderator).call(
+        "put", "/articles/default:9", {**ARTICLE, "title": "X"}
+    )
     by_nobody = anonymous.call("put", "/articles/default:9", {**ARTICLE, "title": "X"})
 
     assert created.status_code == 201, created.json()

@@ -1,7 +1,6 @@
 """The editors' article pages (/redaktion/artikel/): writing, changing, previewing, accepting,
 who may, and what the audit log keeps."""
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -197,9 +196,7 @@ def test_an_editor_cannot_create_on_a_site_they_do_not_edit(client, editor, othe
     assert not Article.objects.filter(site=other_site).exists()
 
 
-def test_closing_the_discussion_goes_through_the_moderation_service(
-    client, editor, make_article
-):
+def test_closing_the_discussion_goes_through_the_moderation_service(client, editor, make_article):
     article = make_article()
     client.force_login(editor)
 
@@ -324,9 +321,7 @@ def test_editor_list_costs_the_same_queries_for_more_articles(
     assert response.status_code == 200
 
 
-def test_front_page_filters_by_topic_and_article_links_its_topics(
-    client, make_article
-):
+def test_front_page_filters_by_topic_and_article_links_its_topics(client, make_article):
     make_article(title="Über die Nato", topics=["Nato", "München"])
     make_article(title="Über Fußball", topics=["Sport"])
 
@@ -336,5 +331,3 @@ def test_front_page_filters_by_topic_and_article_links_its_topics(
     assert "Über die Nato" in front
     assert "Über Fußball" not in front
     assert "?thema=M%C3%BCnchen" in article
-
-
