@@ -40,7 +40,9 @@ NATURAL_KEYS: dict[str, list[str]] = {
     "discussions.report": ["comment", "reporter", "reason", "created_at"],
     "moderation.auditentry": ["verb", "actor_name", "subject", "created_at"],
     "moderation.statementofreasons": ["user", "comment", "decision", "created_at"],
-    "moderation.appeal": ["statement"],
+    "moderation.notice": ["report"],
+    # An author's appeal (statement) or a notifier's (notice): the other one is empty.
+    "moderation.appeal": ["statement", "notice"],
     "account.emailaddress": ["user", "email"],
     "mfa.authenticator": ["user", "type", "created_at"],
     "api.apitoken": ["token_hash"],

@@ -29,6 +29,7 @@ from debatte.discussions.models import Comment, CommentRevision, Recommendation,
 from debatte.moderation.models import (
     Appeal,
     AuditEntry,
+    Notice,
     Reason,
     Restriction,
     StatementOfReasons,
@@ -60,6 +61,7 @@ EXPORTED_MODELS: list[type[models.Model]] = [
     Report,
     AuditEntry,
     StatementOfReasons,
+    Notice,  # a notice of illegal content's category and decision (after its report, statement)
     Appeal,
     Restriction,
 ]
@@ -163,8 +165,12 @@ def _scope(
         )
     if model is AuditEntry:
         return qs.filter(Q(comment__in=comments) | Q(article__in=articles))
+    if model is Notice:
+        return qs.filter(report__comment__in=comments)
     if model is Appeal:
-        return qs.filter(statement__comment__in=comments)
+        return qs.filter(
+            Q(statement__comment__in=comments) | Q(notice__report__comment__in=comments)
+        )
     if model is Badge:
         return qs
     return qs.filter(comment__in=comments)

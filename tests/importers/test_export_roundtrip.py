@@ -23,8 +23,9 @@ from debatte.discussions.services import (
     set_editor_pick,
 )
 from debatte.importers.export import EXPORTED_MODELS
-from debatte.moderation.models import AuditEntry, Reason, StatementOfReasons
-from debatte.moderation.services.decisions import reject_comment, shorten_comment
+from debatte.moderation.models import AuditEntry, Notice, Reason, StatementOfReasons
+from debatte.moderation.services.decisions import approve_comment, reject_comment, shorten_comment
+from debatte.moderation.services.dsa import submit_illegal_content_notice, submit_notice_appeal
 from debatte.moderation.services.users import ban_user, warn_user
 from debatte.notifications.models import Webhook
 
@@ -78,6 +79,14 @@ def discussion(make_article, make_comment, make_user, reader, other_reader):
         site=site, url="https://example.org/hook", events=["comment.created"], secret="geheim"
     )
     ban_user(reader, moderator=site_moderator, reason="Wiederholt beleidigend", site=site)
+    # Notices of illegal content, kept, and appealed by their notifiers (two appeals with no
+    # statement: a restore must not take the second for the first).
+    for n, noticed in enumerate((first, reply)):
+        submit_illegal_content_notice(
+            noticed, explanation="Strafbar nach § 185 StGB.", category="insult", email=f"{n}@x.org"
+        )
+        approve_comment(noticed, moderator=site_moderator)
+        submit_notice_appeal(Notice.objects.get(report__comment=noticed), text="Bitte prüfen.")
     return article
 
 
