@@ -10,7 +10,7 @@ A page of a site finds its discussion in this order (`find_site_article`):
 1. the site's key for the page's id (`<slug>:<id>`);
 2. an article of the site whose key is exactly the id (an imported article's own key, as the
    embed's pages of it name it);
-3. an article of the site with the page's address (`canonical_url`), compared as
+3. an imported article of the site with the page's address (`canonical_url`), compared as
    `normalise_url` does: http and https, a "www." prefix, a default port, a trailing slash,
    the fragment and tracking parameters (utm_..., fbclid, ...) do not make another page.
 
@@ -23,6 +23,7 @@ the callers and their rules (the embed's signed article token; the importer's re
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from debatte.articles.models import Article, Site, article_key_validator
@@ -49,7 +50,7 @@ def external_key(article: Article) -> str:
 def is_valid_key(value: str) -> bool:
     try:
         article_key_validator(value)
-    except Exception:  # noqa: BLE001 - ValidationError: not a key
+    except ValidationError:
         return False
     return len(value) <= KEY_LENGTH
 
@@ -110,8 +111,28 @@ def find_site_article(site: Site, key: str, *, url: str = "") -> Article | None:
     }
     article = found.get(site_key(site, key)) or found.get(key)
     if article is None and url:
-        article = find_by_url(site, url, articles)
+        # Only an imported article: the site's own articles are their key, whatever address
+        # they are served under (a new key at an old address is a new article).
+        imported = articles.exclude(key__startswith=f"{site.slug}:")
+        article = find_by_url(site, url, imported)
     return article
+
+
+def comment_counts(site: Site, external_keys: list[str]) -> dict[str, int]:
+    """The comment count of each page id the site has an article for (as `find_site_article`
+    finds them by key), in one query."""
+    own = {site_key(site, key): key for key in external_keys}
+    rows = Article.objects.filter(site=site, key__in=[*own, *external_keys]).values_list(
+        "key", "comment_count"
+    )
+    imported: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for key, count in rows:
+        if key in own:
+            counts[own[key]] = count
+        else:
+            imported[key] = count
+    return {key: counts.get(key, imported.get(key, 0)) for key in external_keys}
 
 
 def find_import_target(site: Site, key: str, *, page_id: str = "", url: str = "") -> Article | None:

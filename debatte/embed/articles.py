@@ -1,5 +1,9 @@
 """Articles of an embedding site: found by the site's own stable key, created on first embed.
 
+Finding goes through `debatte.articles.keys` (the site's key, an imported article's own key,
+else the page's address), so a page whose discussion was imported (Disqus ...) shows it
+instead of starting an empty one.
+
 Origin and Referer can be forged by anyone, so they never suffice to create an article: the
 page passes an article token that the site signed with its SSO key (`aud`, `key`, `title`,
 `url`), or the site allows unsigned creation and the article waits unlisted for an editor.
@@ -12,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from debatte.articles import keys
 from debatte.articles.models import Article, Site, article_key_validator
 from debatte.core.exceptions import ActionError
 from debatte.embed.origins import is_allowed, origin_of
@@ -23,13 +28,8 @@ URL_LENGTH = Article._meta.get_field("canonical_url").max_length or 500
 ARTICLE_CLAIMS = ["aud", "key", "title", "url"]
 
 
-def article_key(site: Site, external_key: str) -> str:
-    """The globally unique Article.key of a site's article: `zeit:12345`."""
-    return f"{site.slug}:{external_key}"
-
-
-def external_key(article: Article) -> str:
-    return article.key.partition(":")[2] if ":" in article.key else article.key
+article_key = keys.site_key
+external_key = keys.external_key
 
 
 def clean_external_key(site: Site, value: str) -> str:
@@ -60,12 +60,10 @@ def clean_canonical_url(site: Site, value: str) -> str:
     return url
 
 
-def find_embedded_article(site: Site, key: str) -> Article | None:
-    return (
-        Article.objects.select_related("site", "section")
-        .filter(site=site, key=article_key(site, key))
-        .first()
-    )
+def find_embedded_article(site: Site, key: str, *, url: str = "") -> Article | None:
+    """The site's article with the id `key`, else the one at the page's address `url` (when
+    it is on one of the site's origins)."""
+    return keys.find_site_article(site, key, url=_lookup_url(site, url))
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,7 @@ def get_or_create_embedded_article(
     None: unknown, and nothing here may create it. An unlisted article that a signed token
     names takes the token's title and URL and is listed: the site itself vouches for it."""
     key = clean_external_key(site, key)
-    article = find_embedded_article(site, key)
+    article = find_embedded_article(site, key, url=url)
     if article is not None and (article.listed or not token):
         return article
     if token:
@@ -116,7 +114,8 @@ def get_or_create_embedded_article(
         Article.objects.filter(pk=article.pk, listed=False).update(
             **fields, updated_at=timezone.now()
         )
-        return find_embedded_article(site, key)
+        article.refresh_from_db()
+        return article
     try:
         with transaction.atomic():
             Article.objects.create(site=site, key=article_key(site, key), **fields)
@@ -126,3 +125,11 @@ def get_or_create_embedded_article(
     if article is None:  # the key belongs to another site's article
         raise ActionError(_("The article key is not valid."), code="invalid_key")
     return article
+
+
+def _lookup_url(site: Site, url: str) -> str:
+    """The page's address as a way to find an existing article: only one of the site's."""
+    try:
+        return clean_canonical_url(site, url) if url else ""
+    except ActionError:
+        return ""

@@ -28,6 +28,7 @@ from django.views import View
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from debatte.accounts.models import User
+from debatte.articles.keys import comment_counts
 from debatte.articles.models import Article, Site
 from debatte.core.clientip import client_ip
 from debatte.core.exceptions import ActionError
@@ -44,7 +45,6 @@ from debatte.discussions.selectors import (
 )
 from debatte.embed import framing, origins
 from debatte.embed.articles import (
-    article_key,
     external_key,
     find_embedded_article,
     get_or_create_embedded_article,
@@ -119,13 +119,9 @@ class CommentCountsView(View):
             message = _("This page may not show this site's discussions.")
             return JsonResponse({"error": "origin_not_allowed", "message": message}, status=403)
         keys = list(dict.fromkeys(self.requested_keys(request)))[:MAX_COUNT_KEYS]
-        found = dict(
-            Article.objects.filter(
-                site=site, key__in=[article_key(site, key) for key in keys]
-            ).values_list("key", "comment_count")
-        )
+        found = comment_counts(site, keys)
         with translation.override(embed_language(request, site)):
-            counts = {key: self.entry(found.get(article_key(site, key), 0)) for key in keys}
+            counts = {key: self.entry(found.get(key, 0)) for key in keys}
         response = JsonResponse({"counts": counts})
         response["Cache-Control"] = "public, max-age=30"
         return origins.cors_headers(response, origin or "")
@@ -177,7 +173,7 @@ class EmbedDiscussionView(EmbedSiteMixin, View):
         (`article`), or unlisted from an allowed origin where the site allows that."""
         token = request.GET.get("article", "")
         if not token and not from_site:
-            return find_embedded_article(self.site, key)
+            return find_embedded_article(self.site, key, url=request.GET.get("url", ""))
         return get_or_create_embedded_article(
             self.site,
             key,
