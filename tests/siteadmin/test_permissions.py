@@ -129,3 +129,9 @@ def test_siteadmin_forms_need_the_csrf_token(site: Site, site_admin: Any) -> Non
     assert not ApiToken.objects.exists()
     page = client.get(url("tokens", site)).content.decode()
     assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_siteadmin_linked_in_the_header_for_staff(site: Site, admin_client: Client) -> None:
+    page = admin_client.get(url("members", site)).content.decode()
+    header = page[page.index('class="site-nav"') : page.index("</nav>")]
+    assert 'href="/verwaltung/"' in header
