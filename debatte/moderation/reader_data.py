@@ -19,6 +19,7 @@ from debatte.moderation.models import (
     Appeal,
     AppealStatus,
     AuditEntry,
+    Notice,
     Restriction,
     StatementOfReasons,
 )
@@ -32,6 +33,7 @@ BATCH = 500
 def export(user: User) -> dict[str, Any]:
     return {
         "statements_of_reasons": [_statement(s) for s in _statements(user)],
+        "notices_of_illegal_content": [_notice(n) for n in _notices(user)],
         "restrictions": [
             {
                 "site": r.site.name if r.site else None,  # None: all sites
@@ -45,6 +47,38 @@ def export(user: User) -> dict[str, Any]:
             .select_related("site")
             .order_by("created_at", "pk")
         ],
+    }
+
+
+def _notices(user: User) -> Any:
+    """The DSA side of the reader's notices (their words are under the reports)."""
+    return (
+        Notice.objects.filter(report__reporter=user)
+        .select_related("report__comment__article", "appeal")
+        .order_by("created_at", "pk")
+    )
+
+
+def _notice(notice: Notice) -> dict[str, Any]:
+    appeal = getattr(notice, "appeal", None)
+    return {
+        "comment": place(notice.report.comment),
+        "category": notice.category,
+        "created_at": iso_time(notice.created_at),
+        "decision": notice.decision,
+        "ground": notice.ground,
+        "decided_at": iso_time(notice.decided_at),
+        "appeal": None if appeal is None else _appeal(appeal),
+    }
+
+
+def _appeal(appeal: Appeal) -> dict[str, Any]:
+    return {
+        "text": appeal.text,
+        "status": appeal.status,
+        "created_at": iso_time(appeal.created_at),
+        "decided_at": iso_time(appeal.decided_at),
+        "answer": appeal.decision_note,
     }
 
 
@@ -67,15 +101,7 @@ def _statement(statement: StatementOfReasons) -> dict[str, Any]:
         "comment": place(statement.comment),
         "created_at": iso_time(statement.created_at),
         "appealable_until": iso_time(statement.appealable_until),
-        "appeal": None
-        if appeal is None
-        else {
-            "text": appeal.text,
-            "status": appeal.status,
-            "created_at": iso_time(appeal.created_at),
-            "decided_at": iso_time(appeal.decided_at),
-            "answer": appeal.decision_note,
-        },
+        "appeal": None if appeal is None else _appeal(appeal),
     }
 
 

@@ -339,3 +339,24 @@ def test_a_signed_in_notifiers_appeal_loses_its_words_with_their_account(
     delete_account(other_reader, remove_comments=True)
     appeal.refresh_from_db()
     assert (appeal.text, appeal.status) == ("", AppealStatus.WITHDRAWN)
+
+
+def test_a_signed_in_notifiers_data_export_holds_their_notices_and_appeals(
+    client: Any,
+    article: Any,
+    make_comment: Callable[..., Any],
+    other_reader: Any,
+    site_moderator: Any,
+) -> None:
+    comment = make_comment(article, body="Ein gemeldeter Satz.")
+    submit_illegal_content_notice(
+        comment, explanation="Strafbar nach § 185 StGB.", category="hate", reporter=other_reader
+    )
+    approve_comment(comment, moderator=site_moderator)
+    submit_notice_appeal(notice_of(comment), text="Das ist Hetze.")
+    client.force_login(other_reader)
+    data = client.get("/konto/meine-daten/").json()
+    (notice,) = data["notices_of_illegal_content"]
+    assert (notice["category"], notice["decision"]) == ("hate", "kept")
+    assert notice["comment"]["number"] == comment.label
+    assert notice["appeal"]["text"] == "Das ist Hetze."
