@@ -107,6 +107,16 @@ def test_settings_sso_secret_is_never_rendered_and_blank_keeps_it(
     assert SECRET not in logged and NEW_SECRET not in logged
 
 
+def test_settings_external_check_url_value_not_logged(site: Site, admin_client: Client) -> None:
+    check = "https://93.184.215.14/check?key=geheimer-schluessel"
+    admin_client.post(url("settings", site), form_data(site, external_check_url=check))
+    site.refresh_from_db()
+    assert site.external_check_url == check
+    entry = AuditEntry.objects.get(verb="site.settings_change")
+    assert entry.details["fields"] == ["external_check_url"]
+    assert "geheimer-schluessel" not in str(entry.details)
+
+
 def test_settings_sso_secret_can_be_removed(site: Site, admin_client: Client) -> None:
     Site.objects.filter(pk=site.pk).update(sso_secret=SECRET)
     site.refresh_from_db()

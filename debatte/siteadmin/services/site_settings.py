@@ -1,5 +1,6 @@
 """Saving a site's settings: the changed field names go to the audit log, never the values of
-the SSO secret or key (the other values are kept before and after, for the record)."""
+the SSO secret or key or of the external check's URL, which may carry a key in its query (the
+other values are kept before and after, for the record)."""
 
 from typing import Any
 
@@ -9,7 +10,7 @@ from debatte.articles.models import Site
 from debatte.moderation.audit import record
 
 # Their values are never written to the audit log: only that they changed.
-SECRET_FIELDS = frozenset({"sso_secret", "sso_public_key"})
+SECRET_FIELDS = frozenset({"sso_secret", "sso_public_key", "external_check_url"})
 
 
 def changed_values(site: Site, fields: list[str]) -> dict[str, Any]:

@@ -3,6 +3,7 @@ with a signed "ping" delivered at once through the guarded delivery code (no ret
 
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,11 @@ from debatte.notifications.targets import TargetRefused
 
 TEST_EVENT = "ping"
 EDITABLE_FIELDS = ("url", "events", "is_active")
+
+
+def host_of(url: str) -> str:
+    """What the audit log keeps of a webhook's URL: its host (paths often carry a token)."""
+    return urlsplit(url).netloc.rpartition("@")[2]
 
 
 def new_secret() -> str:
@@ -33,7 +39,7 @@ def create_webhook(
             "site.webhook_create",
             actor=actor,
             site_id=site.pk,
-            details={"webhook_id": webhook.pk, "url": url, "events": events},
+            details={"webhook_id": webhook.pk, "host": host_of(url), "events": events},
         )
     return webhook
 
@@ -51,7 +57,7 @@ def update_webhook(webhook: Webhook, *, actor: Any, changes: dict[str, Any]) -> 
             "site.webhook_update",
             actor=actor,
             site_id=webhook.site_id,
-            details={"webhook_id": webhook.pk, "fields": fields, "url": webhook.url},
+            details={"webhook_id": webhook.pk, "fields": fields, "host": host_of(webhook.url)},
         )
     return fields
 
@@ -65,7 +71,7 @@ def rotate_webhook_secret(webhook: Webhook, *, actor: Any) -> str:
             "site.webhook_secret_rotate",
             actor=actor,
             site_id=webhook.site_id,
-            details={"webhook_id": webhook.pk, "url": webhook.url},
+            details={"webhook_id": webhook.pk, "host": host_of(webhook.url)},
         )
     return webhook.secret
 
@@ -76,7 +82,7 @@ def delete_webhook(webhook: Webhook, *, actor: Any) -> None:
             "site.webhook_delete",
             actor=actor,
             site_id=webhook.site_id,
-            details={"webhook_id": webhook.pk, "url": webhook.url},
+            details={"webhook_id": webhook.pk, "host": host_of(webhook.url)},
         )
         webhook.delete()
 
@@ -111,7 +117,7 @@ def send_test_delivery(webhook: Webhook, *, actor: Any) -> WebhookDelivery:
         after=delivery.status,
         details={
             "webhook_id": webhook.pk,
-            "url": webhook.url,
+            "host": host_of(webhook.url),
             "status_code": delivery.last_status_code,
         },
     )
