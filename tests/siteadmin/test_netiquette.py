@@ -93,6 +93,20 @@ def test_netiquette_in_the_embedded_discussion(
     assert LINK in html
 
 
+def test_netiquette_in_the_refusal_of_an_embedded_post(
+    netiquette: Site, make_article: Callable[..., Any], reader_client: Client
+) -> None:
+    make_article(key=f"{netiquette.slug}:eingebettet")
+    kwargs = {"site_slug": netiquette.slug, "external_key": "eingebettet"}
+    url = reverse("embed-comment-create", kwargs=kwargs)
+    reader_client.post(url, {"body": "Im Rahmen zweimal gesagt."})
+    answer = reader_client.post(url, {"body": "Im Rahmen zweimal gesagt."})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    alert = page[page.index('class="field__errors"') :]
+    assert LINK in alert[: alert.index("</div>")]
+
+
 def test_netiquette_in_the_moderators_rejection_and_statement(
     netiquette: Site,
     article: Any,
