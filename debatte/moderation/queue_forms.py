@@ -146,7 +146,7 @@ class QueueFilterForm(forms.Form):
     def error_messages(self) -> list[str]:
         """Each mistake as one sentence naming its field ("Score to: …")."""
         self.is_valid()
-        lines = []
+        lines: list[str] = []
         for name, errors in self.errors.items():
             field = self.fields.get(name)
             prefix = f"{field.label}: " if field is not None and field.label else ""

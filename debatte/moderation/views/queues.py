@@ -167,11 +167,7 @@ class QueueView(ModeratorMixin, View):
             **count_queues(self.moderator, scope),
             "appeals": list_open_appeals(self.moderator).count(),
         }
-        params = {
-            key: str(value)
-            for key, value in request.GET.items()
-            if key in FILTER_KEYS and value.strip()
-        }
+        params = {key: value for key in FILTER_KEYS if (value := request.GET.get(key, "").strip())}
         here = {"queue": queue.value, **params}
         return render(
             request,
