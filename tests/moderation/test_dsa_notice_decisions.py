@@ -9,8 +9,8 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.discussions.models import Comment, CommentStatus
@@ -360,3 +360,23 @@ def test_a_signed_in_notifiers_data_export_holds_their_notices_and_appeals(
     assert (notice["category"], notice["decision"]) == ("hate", "kept")
     assert notice["comment"]["number"] == comment.label
     assert notice["appeal"]["text"] == "Das ist Hetze."
+
+
+def test_a_plain_report_of_illegal_content_is_decided_and_answered_as_a_notice(
+    article: Any,
+    make_comment: Callable[..., Any],
+    other_reader: Any,
+    site_moderator: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from debatte.discussions.services import report_comment
+
+    comment = make_comment(article, body="Ein Satz, gemeldet über das normale Formular.")
+    report_comment(comment, reporter=other_reader, reason="illegal", explanation="Strafbar.")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_comment(comment, moderator=site_moderator)
+    notice = notice_of(comment)
+    assert (notice.category, notice.decision) == ("other", NoticeDecision.KEPT)
+    (message,) = mail.outbox
+    assert message.to == [other_reader.email]
+    assert LINK.search(message.body)

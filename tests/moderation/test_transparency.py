@@ -338,3 +338,12 @@ def test_site_admins_see_the_report(
     client.force_login(admin)
     params = {"start": period.start.isoformat(), "end": period.end.isoformat(), "format": "csv"}
     assert "notices,received,4\n" in client.get(URL, params).content.decode()
+
+
+def test_a_plain_report_of_illegal_content_counts_as_a_notice(
+    period: Period, article: Any, make_comment: Callable[..., Any], other_reader: Any
+) -> None:
+    comment = make_comment(article, body="Über das normale Formular gemeldet.")
+    report_comment(comment, reporter=other_reader, reason="illegal", explanation="Strafbar.")
+    report = get_transparency_report(period, site_ids=None)
+    assert report.notices_received == 1 and report.notices_by_category["other"] == 1

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from debatte.accounts.models import User
-from debatte.discussions.models import Comment
+from debatte.discussions.models import Comment, Report, ReportReason
 from debatte.moderation.audit import record
 from debatte.moderation.models import NOTICE_DECISIONS, Notice, StatementOfReasons
 from debatte.moderation.outbox import send_notice_decision_mail
@@ -24,6 +24,7 @@ def decide_notices(
     """Record `verb` (comment.reject, comment.shorten, comment.approve) as the decision on the
     comment's open notices; runs inside the decision's transaction. Returns how many."""
     decision = NOTICE_DECISIONS[verb]
+    _add_missing_notices(comment)
     notices = list(
         Notice.objects.select_for_update()
         .filter(report__comment=comment, decided_at__isnull=True)
@@ -51,3 +52,22 @@ def decide_notices(
         )
         transaction.on_commit(partial(send_notice_decision_mail.enqueue, notice.pk))
     return len(notices)
+
+
+def _add_missing_notices(comment: Comment) -> None:
+    """A reader's plain report with the reason "illegal content" is a notice too (DSA Art. 16):
+    it gets its notice row when decided (kind "other"), so its reader hears the decision."""
+    reports = Report.objects.filter(
+        comment=comment, reason=ReportReason.ILLEGAL, notice__isnull=True
+    ).select_related("reporter")
+    Notice.objects.bulk_create(
+        [
+            Notice(
+                report=report,
+                site_id=comment.article.site_id,
+                created_at=report.created_at,
+                language=report.reporter.language if report.reporter is not None else "",
+            )
+            for report in reports
+        ]
+    )
