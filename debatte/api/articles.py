@@ -25,7 +25,12 @@ from debatte.articles.forms import ArticleApiForm
 from debatte.articles.models import Article, Site
 from debatte.articles.roles import edits_site, sites_edited_by
 from debatte.articles.selectors import get_article_by_key
-from debatte.articles.services import ArticleData, create_article, update_article
+from debatte.articles.services import (
+    ArticleData,
+    check_can_edit,
+    create_article,
+    update_article,
+)
 
 router = Router(tags=["articles"], auth=SIGNED_IN)
 
@@ -91,7 +96,7 @@ class ArticleDetailOut(Schema):
 def present_article_detail(article: Article) -> ArticleDetailOut:
     return ArticleDetailOut(
         key=article.key,
-        site_id=article.site_id,
+        site_id=article.site_id or 0,
         url=article.get_absolute_url(),
         title=article.title,
         kicker=article.kicker,
@@ -125,8 +130,7 @@ def editor_for(principal: Principal, site_id: int) -> User:
         return acting
     user = principal.require_user()
     check_second_factor(user)
-    if not edits_site(user, site_id):
-        raise ApiError(403, "forbidden", _("You are not an editor of this site."))
+    check_can_edit(user, site_id)
     return user
 
 
@@ -167,7 +171,7 @@ def get_article(request: HttpRequest, key: ArticleKey) -> ArticleDetailOut:
     principal = principal_of(request)
     article = article_for(principal, key)
     if principal.token is None:
-        editor_for(principal, article.site_id)
+        editor_for(principal, article.site_id or 0)
     return present_article_detail(article)
 
 

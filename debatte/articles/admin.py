@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from debatte.articles.admin_scope import SiteScopedAdmin
 from debatte.articles.models import Article, Section, Site, SiteMembership
-from debatte.articles.services import accept_article
+from debatte.articles.services import accept_article, short
 from debatte.core import guarded_http
 from debatte.core.audit import record
 from debatte.core.exceptions import NotPermitted
@@ -99,7 +99,7 @@ class ArticleAdmin(SiteScopedAdmin):
             "article.update" if change else "article.create",
             actor=request.user,
             article=obj,
-            before=", ".join(form.changed_data),
+            before=short(", ".join(form.changed_data)),
             details={"admin": True, "changed": list(form.changed_data)},
         )
 

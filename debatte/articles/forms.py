@@ -276,7 +276,7 @@ class ArticleDataForm(forms.ModelForm):  # type: ignore[type-arg]
         return self.instance.published_at if self.instance.pk else timezone.now()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         opens, closes = cleaned.get("discussion_opens_at"), cleaned.get("discussion_closes_at")
         if opens and closes and closes <= opens:
             message = _("The discussion must open before it closes.")
@@ -286,7 +286,7 @@ class ArticleDataForm(forms.ModelForm):  # type: ignore[type-arg]
     def validate_unique(self) -> None:
         # Only the key is unique; the model's message names no field, so say which it is.
         key = self.cleaned_data.get("key")
-        if not key or "key" in self._errors:
+        if not key or self.has_error("key"):
             return
         taken = Article.objects.filter(key=key).exclude(pk=self.instance.pk).exists()
         if taken:
@@ -307,13 +307,13 @@ class ArticleApiForm(ArticleDataForm):
 class ArticleForm(ArticleDataForm):
     """The editor's page: the body and topics as text, the key as the site's id for it."""
 
-    body = BodyTextField(
+    body = BodyTextField(  # type: ignore[assignment]
         label=_("Body"),
         help_text=_(
             'Paragraphs separated by a blank line; a line starting with "## " is a subheading.'
         ),
     )
-    topics = TopicTextField(label=_("Topics"), help_text=_("Separated by commas."))
+    topics = TopicTextField(label=_("Topics"), help_text=_("Separated by commas."))  # type: ignore[assignment]
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, site=site, **kwargs)
@@ -361,8 +361,8 @@ class NewArticleForm(ArticleForm):
 
 def _chosen_site(data: Any, sites: QuerySet[Site]) -> Site:
     """The site the submitted form names, if the editor may use it; else their first."""
-    wanted = data.get("site") if data is not None else None
-    found = sites.filter(pk=wanted).first() if str(wanted or "").isdigit() else None
+    wanted = str(data.get("site") or "") if data is not None else ""
+    found = sites.filter(pk=int(wanted)).first() if wanted.isdigit() and len(wanted) < 19 else None
     first = found or sites.first()
     if first is None:
         raise ValueError("an editor without sites")

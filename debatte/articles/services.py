@@ -8,7 +8,7 @@ A discussion's status and opening hours are written here too (`set_discussion_st
 """
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -38,6 +38,8 @@ CONTENT_FIELDS = (
     "published_at",
     "moderation_mode",
 )
+# AuditEntry.status_before and status_after hold this much.
+AUDIT_STATUS_LENGTH = 40
 # Long values are named in the audit log, not copied into it.
 SUMMARISED = frozenset({"lead", "body"})
 
@@ -89,8 +91,9 @@ def create_article(site: Site, *, editor: User, data: ArticleData) -> Article:
             "article.create",
             actor=editor,
             article=article,
-            after=article.title[:200],
+            after=data.discussion_status,
             details={
+                "title": article.title,
                 "discussion": data.discussion_status,
                 "opens_at": _text(data.discussion_opens_at),
                 "closes_at": _text(data.discussion_closes_at),
@@ -113,7 +116,7 @@ def update_article(article: Article, *, editor: User, data: ArticleData) -> Arti
                 "article.update",
                 actor=editor,
                 article=article,
-                before=", ".join(changes),
+                before=short(", ".join(changes)),
                 details={"changes": changes},
             )
         _set_discussion(article, editor=editor, data=data)
@@ -205,7 +208,7 @@ def set_discussion_hours(
     if opens_at and closes_at and closes_at <= opens_at:
         raise ActionError(_("The discussion must open before it closes."), code="schedule")
     with transaction.atomic():
-        before = f"{article.discussion_opens_at} – {article.discussion_closes_at}"
+        before = _hours(article.discussion_opens_at, article.discussion_closes_at)
         Article.objects.filter(pk=article.pk).update(
             discussion_opens_at=opens_at, discussion_closes_at=closes_at, version=F("version") + 1
         )
@@ -215,9 +218,24 @@ def set_discussion_hours(
             actor=actor,
             article=article,
             before=before,
-            after=f"{opens_at} – {closes_at}",
+            after=_hours(opens_at, closes_at),
+            details={"opens_at": _text(opens_at), "closes_at": _text(closes_at)},
         )
     return article
+
+
+def short(text: str) -> str:
+    """What fits the audit log's before and after (40 characters)."""
+    return text if len(text) <= AUDIT_STATUS_LENGTH else text[: AUDIT_STATUS_LENGTH - 1] + "…"
+
+
+def _hours(opens_at: datetime | None, closes_at: datetime | None) -> str:
+    """ "2030-01-01 08:00–2030-01-02 20:00" (UTC; 33 characters at most)."""
+
+    def minute(value: datetime | None) -> str:
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    return f"{minute(opens_at)}–{minute(closes_at)}"
 
 
 def _bump_version(article: Article) -> None:

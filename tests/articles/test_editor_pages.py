@@ -150,6 +150,8 @@ def test_preview_of_a_new_article_creates_nothing(client, editor):
         ({"published_at": "gestern"}, "published_at", "invalid"),
         ({"body": "## " + "x" * 301}, "body", "invalid_body"),
         ({"section": "999999"}, "section", "invalid_choice"),
+        ({"section": "9" * 30}, "section", "invalid_choice"),
+        ({"site": "9" * 30}, "site", "invalid_choice"),
     ],
 )
 def test_bad_input_is_refused_with_the_field_error(client, editor, changes, field, code):
@@ -160,7 +162,10 @@ def test_bad_input_is_refused_with_the_field_error(client, editor, changes, fiel
     assert response.status_code == 400
     errors = response.context["form"].errors.as_data()
     assert [error.code for error in errors[field]] == [code]
-    assert 'class="field field--error' in response.content.decode()
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    # Each refused field is marked where it is; the site (hidden: one site) in the alert.
+    assert ('class="field field--error' in html) != (field == "site")
     assert not Article.objects.filter(key="default:4711").exists()
 
 
