@@ -76,7 +76,7 @@ def test_adding_one_entry_is_normalised_audited_and_bumps_the_version(
 @pytest.mark.parametrize(
     ("phrase", "message"),
     [
-        ("***", "wildcards"),
+        ("***", "Platzhalter"),
         ("x" * 121, "120"),
         ("", "required"),
     ],
@@ -89,7 +89,7 @@ def test_bad_single_entries_are_refused_with_a_reason(
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'role="alert"' in html and (message in html or "erforderlich" in html)
+    assert 'role="alert"' in html and (message in html or "erforderlich" in html), html
     assert not WordListEntry.objects.exists() and not AuditEntry.objects.exists()
 
 
@@ -318,3 +318,15 @@ def test_comments_on_the_page_are_escaped(
     html = logged_in(site_moderator).get(url(site, "?eintrag=idiot")).content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
     assert Comment.objects.count() == 1
+
+
+def test_the_page_speaks_english_too(site: Site, site_moderator: Any) -> None:
+    client = logged_in(site_moderator)
+    html = client.get(url(site), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Import many entries" in html
+    html = client.get(url(site), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Viele Einträge importieren" in html
+    response = client.post(
+        url(site), {"form": "add", "kind": "banned", "phrase": "***"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "only wildcards" in response.content.decode()
