@@ -4,6 +4,7 @@ Through the real `import_comments` command and the embed's endpoints: before, th
 created an empty article beside the imported one.
 """
 
+import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -46,7 +47,7 @@ DISQUS = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def import_disqus(path: Path, site: str = "beispiel") -> None:
+def import_into_site(path: Path, site: str = "beispiel") -> None:
     call_command("import_comments", str(path), "--site", site, "--no-progress")
 
 
@@ -76,7 +77,7 @@ def test_embed_finds_a_disqus_thread_imported_before_by_its_address(client: Any)
         sso_secret=SECRET,
         rate_limit_per_minute=0,
     )
-    import_disqus(realworld("remark42-testdata/migrator__disqus.xml"), site="radiot")
+    import_into_site(realworld("remark42-testdata/migrator__disqus.xml"), site="radiot")
     imported = Article.objects.get(key="disqus-247937687")
     assert imported.site == site and imported.comment_count > 0
     articles = Article.objects.count()
@@ -97,7 +98,7 @@ def test_import_into_a_site_keys_a_thread_by_the_pages_identifier(
     client: Any, embed_site: Any, reader: Any, tmp_path: Path
 ) -> None:
     path = disqus_file(tmp_path, identifier="nato-123", link=f"{HOST}/politik/nato-dialog")
-    import_disqus(path)
+    import_into_site(path)
     article = Article.objects.get(key="beispiel:nato-123")
     assert article.site == embed_site and article.comment_count == 2
 
@@ -114,7 +115,7 @@ def test_import_into_a_site_keys_a_thread_by_the_pages_identifier(
         reverse("embed-counts") + "?site=beispiel&key=nato-123", headers={"Origin": HOST}
     )
     assert counts.json()["counts"]["nato-123"]["count"] == 3
-    import_disqus(path)  # running it again adds nothing
+    import_into_site(path)  # running it again adds nothing
     assert Comment.objects.count() == 3
 
 
@@ -128,8 +129,8 @@ def test_import_joins_the_discussion_the_embed_started(
 
     link = "http://example.org/politik/nato-dialog/?utm_campaign=x"
     path = disqus_file(tmp_path, link=link)
-    import_disqus(path)
-    import_disqus(path)
+    import_into_site(path)
+    import_into_site(path)
 
     article = Article.objects.get()
     assert article.key == "beispiel:nato-123"
@@ -167,3 +168,31 @@ def test_an_address_on_another_site_finds_nothing(client: Any, embed_site: Any) 
     response = embed(client, "fremd", f"{HOST}/fremd", sign=False)
 
     assert response.status_code == 404
+
+
+def test_an_isso_thread_known_by_its_path_is_found_on_the_sites_origin(
+    client: Any, embed_site: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "isso.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "id": "/politik/nato-dialog/",
+                    "title": "Nato",
+                    "comments": [
+                        {"id": 1, "author": "Gast", "text": "Aus Isso.", "created": "2024-03-01"}
+                    ],
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
+    import_into_site(path)  # the command detects Isso
+    imported = Article.objects.get()
+    assert imported.canonical_url == f"{HOST}/politik/nato-dialog/"
+
+    response = embed(client, "nato-123", f"{HOST}/politik/nato-dialog")
+
+    assert "Aus Isso." in response.content.decode()
+    assert Article.objects.count() == 1
