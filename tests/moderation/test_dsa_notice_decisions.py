@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from debatte.core.exceptions import ActionError, NotPermitted
 from debatte.discussions.models import Comment, CommentStatus
@@ -44,7 +45,8 @@ def noticed(
 ) -> Comment:
     """A published comment with a notice of illegal content sent without an account."""
     comment = make_comment(article, body="Ein mutmaßlich strafbarer Satz.")
-    with django_capture_on_commit_callbacks(execute=True):
+    # The notice keeps the language it was sent in: its mails are written in it.
+    with django_capture_on_commit_callbacks(execute=True), translation.override("de"):
         submit_illegal_content_notice(
             comment,
             explanation="Das ist eine Beleidigung nach § 185 StGB.",
