@@ -46,6 +46,8 @@ def session_of(user: User) -> str:
 
 _token, plain = ApiToken.issue(site, "CMS")
 _mod_token, mod_plain = ApiToken.issue(site, "Desk", can_moderate=True)
+# Its service account is an editor too, so that the articles API's writes are fuzzed as well.
+SiteMembership.objects.create(site=site, user=_mod_token.acting_user, role="editor")
 print(
     "SEED="
     + json.dumps(
