@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from debatte.articles.models import Site
-from debatte.moderation.models import Reason, WordListKind
+from debatte.moderation.models import Reason, ReasonKind, WordListKind
 from debatte.moderation.services.notes import MAX_NOTE_LENGTH
 
 
@@ -94,12 +94,17 @@ class ReasonForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "code": _("Short, for the API and imports: letters, digits, - and _."),
-            "text": _("Readers see: “Removed. {text} The editors/ab”."),
+            "text": _("Readers see it after “Removed.” or “Shortened.”, signed “The editors/ab”."),
+            "position": _("Empty: after the last one."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["position"].required = False
+        self.fields["position"].initial = None
+        kind = self.fields["kind"]
+        kind.choices = ReasonKind.choices  # type: ignore[attr-defined]
+        kind.initial = ReasonKind.REJECT
 
 
 class ReasonEditForm(forms.Form):
