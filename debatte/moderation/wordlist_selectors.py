@@ -114,7 +114,7 @@ def preview_word_list_entry(
         )
         .order_by("-pk")[:scan]
     )
-    matches = []
+    matches: list[PreviewMatch] = []
     total = 0
     for comment in recent:
         words = matcher.find(comment.body)
