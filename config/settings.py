@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "debatte.core.context_processors.now",
+                "debatte.siteadmin.context_processors.site_settings",
             ],
         },
     },

@@ -20,7 +20,11 @@ from debatte.articles.models import Site
 from debatte.core.exceptions import ActionError
 from debatte.notifications.models import DeliveryStatus, Webhook
 from debatte.siteadmin import forms, selectors
-from debatte.siteadmin.access import administers_site, sites_administered_by
+from debatte.siteadmin.access import (
+    administers_site,
+    remember_administers,
+    sites_administered_by,
+)
 from debatte.siteadmin.services import members, tokens, webhooks
 from debatte.siteadmin.services.site_settings import update_site_settings
 
@@ -38,6 +42,7 @@ class SiteAdminMixin(LoginRequiredMixin):
         self.site = get_object_or_404(Site, slug=kwargs["site_slug"])
         if not administers_site(request.user, self.site):
             raise PermissionDenied(_("You are not an admin of this site."))
+        remember_administers(request)
         if lacks_second_factor(request.user, [self.site]):
             messages.warning(request, second_factor_message())
             return redirect("mfa_activate_totp")
@@ -63,6 +68,7 @@ class SiteListView(LoginRequiredMixin, View):
         sites = list(sites_administered_by(request.user).order_by("name"))
         if not sites:
             raise PermissionDenied(_("You are not an admin of any site."))
+        remember_administers(request)
         if len(sites) == 1:
             return redirect("siteadmin:settings", site_slug=sites[0].slug)
         return render(request, "siteadmin/sites.html", {"sites": sites})

@@ -135,3 +135,61 @@ def test_siteadmin_linked_in_the_header_for_staff(site: Site, admin_client: Clie
     page = admin_client.get(url("members", site)).content.decode()
     header = page[page.index('class="site-nav"') : page.index("</nav>")]
     assert 'href="/verwaltung/"' in header
+
+
+def header_of(client: Client, path: str = "/") -> str:
+    page = client.get(path).content.decode()
+    return page[page.index('class="site-nav"') : page.index("</nav>")]
+
+
+def test_siteadmin_header_link_only_for_site_admins_and_superusers(
+    people: dict[str, Any], login: Callable[[Any], Client]
+) -> None:
+    # A moderator or editor who followed the link would only be refused (403).
+    shown = {
+        name for name, person in people.items() if 'href="/verwaltung/"' in header_of(login(person))
+    }
+    assert shown == {"site admin", "superuser", "other site's admin"}
+    assert 'href="/verwaltung/"' not in header_of(Client())
+
+
+def test_siteadmin_header_link_gone_when_the_admin_role_is(
+    site: Site, member: Callable[..., Any], login: Callable[[Any], Client]
+) -> None:
+    admin = member(site, SiteRole.ADMIN, "Kurzzeit-Admin")
+    client = login(admin)
+    assert 'href="/verwaltung/"' in header_of(client)
+    admin.site_memberships.update(role=SiteRole.MODERATOR)
+    assert 'href="/verwaltung/"' not in header_of(client)
+
+
+def test_siteadmin_header_check_costs_no_query_for_readers_and_visitors(
+    make_user: Callable[..., Any], login: Callable[[Any], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reader = login(make_user("Nur Leserin"))
+    with CaptureQueriesContext(connection) as queries:
+        reader.get("/")
+    assert not [q for q in queries.captured_queries if "articles_sitemembership" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        Client().get("/")
+    assert not [q for q in queries.captured_queries if "articles_sitemembership" in q["sql"]]
+
+
+def test_siteadmin_header_check_is_one_query_per_page_for_staff(
+    site: Site, member: Callable[..., Any], login: Callable[[Any], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(member(site, SiteRole.MODERATOR, "Moderatorin"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    asked = [
+        q
+        for q in queries.captured_queries
+        if "articles_sitemembership" in q["sql"] and "'admin'" in q["sql"]
+    ]
+    assert len(asked) == 1
