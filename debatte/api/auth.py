@@ -5,10 +5,13 @@ moderation needs a reader who moderates the comment's site (the services check t
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
@@ -67,12 +70,31 @@ class TokenAuth(HttpBearer):
             throttle.hit(FAILED_TOKENS, address)
             # A wrong token is an error, never a silent fall-back to anonymous access.
             raise ApiError(401, "invalid_token", _("This API token is not valid."))
+        record_use(found)
         return Principal(token=found)
 
 
 def _active_token(plain: str) -> ApiToken | None:
     tokens = ApiToken.objects.select_related("acting_user")
     return tokens.filter(token_hash=hash_token(plain), is_active=True).first()
+
+
+# A token's `last_used_at` is written at most once in this interval, so a busy CMS does not
+# write a row on every request (the site admins' page shows it to the minute).
+LAST_USED_INTERVAL = timedelta(seconds=60)
+
+
+def record_use(token: ApiToken) -> None:
+    """Note that `token` authenticated now: no query while its stored time is under a minute
+    old, else one conditional UPDATE (concurrent requests that both saw an old time write once)."""
+    now = timezone.now()
+    stale = now - LAST_USED_INTERVAL
+    if token.last_used_at is not None and token.last_used_at >= stale:
+        return
+    ApiToken.objects.filter(pk=token.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
+    ).update(last_used_at=now)
+    token.last_used_at = now
 
 
 class ReaderSessionAuth(SessionAuth):

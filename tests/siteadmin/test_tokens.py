@@ -87,3 +87,19 @@ def test_token_list_query_count_does_not_grow(
         ApiToken.issue(site, f"Token {n}")
     with django_assert_num_queries(len(few.captured_queries)):
         admin_client.get(url("tokens", site))
+
+
+def last_used_cell(page: str, token: ApiToken) -> str:
+    row = page[page.index(f'id="token-{token.pk}"') :]
+    return row[: row.index("</tr>")].split("<td>")[3]
+
+
+def test_token_list_shows_when_a_token_was_last_used(site: Site, admin_client: Client) -> None:
+    used, plain = ApiToken.issue(site, "CMS im Einsatz")
+    unused, _plain = ApiToken.issue(site, "Nie benutzt")
+    assert api_counts(plain) == 200
+    used.refresh_from_db()
+    assert used.last_used_at is not None
+    page = admin_client.get(url("tokens", site)).content.decode()
+    assert '<time datetime="' in last_used_cell(page, used)
+    assert "never" in last_used_cell(page, unused)
