@@ -43,8 +43,10 @@ def request_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(envelope, sort_keys=True, ensure_ascii=False).encode()
 
 
-def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
+def post(delivery: WebhookDelivery, *, timeout: float | None = None) -> tuple[int | None, str]:
     """POST the delivery once; (status code or None, error text or "").
+
+    `timeout`: seconds for the whole request (default: the WEBHOOK_TIMEOUT_SECONDS option).
 
     Raises TargetRefused, before anything is sent, when the URL may not receive webhooks (now).
     No redirect is followed: it is an answer like any other non-2xx, the delivery failed."""
@@ -63,7 +65,7 @@ def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
             delivery.webhook.url,
             body,
             headers=headers,
-            timeout=option("WEBHOOK_TIMEOUT_SECONDS"),
+            timeout=option("WEBHOOK_TIMEOUT_SECONDS") if timeout is None else timeout,
             max_bytes=RESPONSE_MAX_BYTES,
             messages=TARGET_MESSAGES,
         )

@@ -1,6 +1,7 @@
 """The site admins' pages: thin views that check the role, parse a form, call one service."""
 
 import copy
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -199,7 +200,12 @@ class WebhooksView(SiteAdminMixin, View):
         return self.show(forms.WebhookForm(), shown_secret=webhook.secret, secret_of=webhook)
 
     def show(self, form: forms.WebhookForm, status: int = 200, **extra: Any) -> HttpResponse:
-        context = {"form": form, "webhooks": selectors.list_webhooks(self.site), **extra}
+        context = {
+            "form": form,
+            "webhooks": selectors.list_webhooks(self.site),
+            "test_seconds": math.ceil(webhooks.ping_timeout()),
+            **extra,
+        }
         response = self.page(self.template, context, status=status)
         response["Cache-Control"] = "no-store"
         return response
@@ -262,6 +268,15 @@ class WebhookTestView(WebhookMixin, View):
             )
         elif delivery.status == DeliveryStatus.REFUSED:
             messages.error(request, _("Not sent: %(error)s") % {"error": delivery.last_error})
+        elif webhooks.timed_out(delivery):
+            messages.error(
+                request,
+                _(
+                    "The test event was not delivered: the receiver did not answer "
+                    "within %(seconds)s seconds."
+                )
+                % {"seconds": math.ceil(webhooks.ping_timeout())},
+            )
         else:
             messages.error(
                 request,

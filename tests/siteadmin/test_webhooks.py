@@ -217,3 +217,53 @@ def test_webhook_edit_refuses_an_internal_url(site: Site, admin_client: Client) 
     webhook.refresh_from_db()
     assert webhook.url == "https://93.184.215.14/a"
     assert not AuditEntry.objects.exists()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[str]:
+    """A URL whose server takes the connection and the request but never answers."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)  # the kernel completes the handshake; no one ever reads or replies
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hooks"
+    listener.close()
+
+
+def test_webhook_test_delivery_waits_at_most_five_seconds(
+    site: Site, admin_client: Client, allow_private: None, monkeypatch: Any, settings: Any
+) -> None:
+    from debatte.core import guarded_http
+
+    asked: list[float] = []
+    real_post = guarded_http.post
+
+    def post(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["timeout"])
+        return real_post(*args, **kwargs)
+
+    monkeypatch.setattr(guarded_http, "post", post)
+    webhook = Webhook.objects.create(site=site, url="https://127.0.0.1:9/", events=[], secret="s")
+    admin_client.post(url("webhook-test", site, webhook_id=webhook.pk))
+    settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_TIMEOUT_SECONDS": 3}
+    admin_client.post(url("webhook-test", site, webhook_id=webhook.pk))
+    # The deliveries' own timeout is 10 s by default; the admin waiting on the page, 5 at most.
+    assert asked == [5, 3]
+    page = admin_client.get(url("webhooks", site)).content.decode()
+    assert "waits at most 3 seconds for the answer" in page
+
+
+def test_webhook_test_delivery_to_a_silent_receiver_ends_in_time(
+    site: Site, admin_client: Client, allow_private: None, silent_port: str, settings: Any
+) -> None:
+    import time
+
+    settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_TIMEOUT_SECONDS": 60}
+    webhook = Webhook.objects.create(site=site, url=silent_port, events=[], secret="s")
+    started = time.monotonic()
+    answer = admin_client.post(url("webhook-test", site, webhook_id=webhook.pk), follow=True)
+    took = time.monotonic() - started
+    assert 4.5 < took < 15
+    assert "did not answer within 5 seconds" in answer.content.decode()
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.FAILED

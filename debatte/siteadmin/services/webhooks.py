@@ -11,10 +11,14 @@ from django.utils import timezone
 from debatte.articles.models import Site
 from debatte.moderation.audit import record
 from debatte.notifications import webhooks as delivery_code
+from debatte.notifications.delivering import option as delivery_option
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.targets import TargetRefused
 
 TEST_EVENT = "ping"
+# The admin waits for the test's answer on the page: never longer than this, whatever the
+# deliveries' own timeout (WEBHOOK_TIMEOUT_SECONDS, 10 s by default).
+TEST_TIMEOUT_SECONDS = 5
 EDITABLE_FIELDS = ("url", "events", "is_active")
 
 
@@ -87,8 +91,20 @@ def delete_webhook(webhook: Webhook, *, actor: Any) -> None:
         webhook.delete()
 
 
+def ping_timeout() -> float:
+    """Seconds a test delivery may take: the deliveries' timeout, at most TEST_TIMEOUT_SECONDS."""
+    return min(float(delivery_option("WEBHOOK_TIMEOUT_SECONDS")), TEST_TIMEOUT_SECONDS)
+
+
+def timed_out(delivery: WebhookDelivery) -> bool:
+    """The delivery failed because the receiver did not answer in time."""
+    failed = delivery.status == DeliveryStatus.FAILED and delivery.last_status_code is None
+    return failed and delivery.last_error.startswith("TimeoutError")
+
+
 def send_test_delivery(webhook: Webhook, *, actor: Any) -> WebhookDelivery:
-    """POST a signed test event now and record the answer; a failure is not retried."""
+    """POST a signed test event now, waiting at most `ping_timeout()` seconds, and record the
+    answer; a failure is not retried."""
     now = timezone.now()
     delivery = WebhookDelivery.objects.create(
         webhook=webhook,
@@ -97,7 +113,7 @@ def send_test_delivery(webhook: Webhook, *, actor: Any) -> WebhookDelivery:
         created_at=now,
     )
     try:
-        code, error = delivery_code.post(delivery)
+        code, error = delivery_code.post(delivery, timeout=ping_timeout())
     except TargetRefused as refusal:
         delivery_code.refuse_delivery(delivery, reason=str(refusal))
     else:
