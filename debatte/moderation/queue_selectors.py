@@ -216,15 +216,22 @@ def _decode(cursor: str, keys: Sequence[SortKey]) -> list[Any]:
 
 
 def _beyond(keys: Sequence[SortKey], values: list[Any], *, forward: bool) -> Q:
-    """Rows after (forward) or before the position `values` in the order of `keys`."""
-    condition = Q(pk__in=[])
-    for index, key in enumerate(keys):
+    """Rows after (forward) or before the position `values` in the order of `keys`: the first
+    key's bound on its own (most rows fail it cheaply), then "equal on the keys before, beyond
+    on this one" for each key, cheap comparisons written first."""
+
+    def past(key: SortKey, value: Any, *, inclusive: bool = False) -> Q:
         smaller = key.descending == forward  # descending and forward: smaller values come later
-        step = Q(**{f"{key.name}__{'lt' if smaller else 'gt'}": values[index]})
+        lookup = ("lt" if smaller else "gt") + ("e" if inclusive else "")
+        return Q(**{f"{key.name}__{lookup}": value})
+
+    either = Q()
+    for index, key in enumerate(keys):
+        step = Q()
         for earlier, value in zip(keys[:index], values[:index], strict=True):
             step &= Q(**{earlier.name: value})
-        condition |= step
-    return condition
+        either |= step & past(key, values[index])
+    return past(keys[0], values[0], inclusive=True) & either
 
 
 def _ordering(keys: Sequence[SortKey], *, forward: bool) -> list[Any]:
