@@ -1,6 +1,7 @@
 """Saving a site's settings: the changed field names go to the audit log, never the values of
 the SSO secret or key or of the external check's URL, which may carry a key in its query (the
-other values are kept before and after, for the record)."""
+other values are kept before and after, for the record). The settings page and the Django
+admin (siteadmin/admin.py) both save through here, so their audit entries are the same."""
 
 from typing import Any
 
@@ -37,3 +38,25 @@ def update_site_settings(site: Site, *, actor: Any, changes: dict[str, Any]) -> 
             details={"fields": fields, "before": before, "after": changed_values(site, fields)},
         )
     return fields
+
+
+def record_site_created(site: Site, *, actor: Any) -> None:
+    """A new site (superusers, in the Django admin): who made it, its name and slug."""
+    record(
+        "site.create",
+        actor=actor,
+        site_id=site.pk,
+        details={"name": site.name, "slug": site.slug},
+    )
+
+
+def delete_site(site: Site, *, actor: Any) -> None:
+    """Delete the site and everything on it; the audit entry stays (without its site link)."""
+    with transaction.atomic():
+        record(
+            "site.delete",
+            actor=actor,
+            site_id=site.pk,
+            details={"site_id": site.pk, "name": site.name, "slug": site.slug},
+        )
+        site.delete()
