@@ -80,7 +80,7 @@ def load_davidson2017(split: str = "train", root: Path | None = None) -> list[Ex
 
     There is no official split; a fixed, seeded 80/20 split holds out ``test``.
     """
-    if split not in {"train", "test", "all"}:
+    if split not in {"train", "test"}:
         raise ValueError(f"unknown Davidson split {split!r}")
     path = data_dir(root) / "english-davidson2017" / "labeled_data.csv.xz"
     rows: list[Example] = []
@@ -91,8 +91,6 @@ def load_davidson2017(split: str = "train", root: Path | None = None) -> list[Ex
     random.Random(DAVIDSON_SEED).shuffle(order)  # noqa: S311 - a split, not crypto
     n_test = int(len(rows) * DAVIDSON_TEST_FRACTION)
     test_idx = set(order[:n_test])
-    if split == "all":
-        return rows
     want_test = split == "test"
     return [r for i, r in enumerate(rows) if (i in test_idx) == want_test]
 

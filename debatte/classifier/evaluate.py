@@ -2,11 +2,13 @@
 
 * GermEval 2018 coarse test set (official metric, macro-F1, PR-AUC, precision at top 10 %).
 * One Million Posts "Inappropriate" and "Discriminating" (all annotated posts; the shipped
-  model never saw them: zero-shot), plus an in-domain 10-fold CV on the official folds with the
-  fast features, comparable to the paper's numbers.
-* GerMS-Detect 2024 test set (zero-shot, plus a fast in-domain model trained on traindev).
+  model never saw them: zero-shot).
+* GerMS-Detect 2024 test set (zero-shot).
 * The held-out 20 % of Davidson et al. 2017 (English head).
 * Bias check on neutral identity-group sentences, and scoring latency.
+
+The in-domain baselines the anchors compare with (models trained on One Million Posts and
+GerMS-Detect themselves) are computed by ``bench/classifier_baselines.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import numpy.typing as npt
 
 from . import data
 from .bias import bias_report
-from .features import NgramTfidf, normalize
 from .metrics import (
     average_precision,
     bootstrap_intervals,
@@ -80,32 +81,6 @@ def _score(model: ClassifierModel, texts: Sequence[str], mode: str) -> np.ndarra
     return np.array([_score_cache[(id(model), mode, t)] for t in texts])
 
 
-def in_domain_cv(
-    texts: Sequence[str], labels: Sequence[int], folds: Sequence[int], seed: int = 0
-) -> dict[str, Any]:
-    """Fast-feature LR trained and tested on the corpus's own folds (probabilities at 0.5)."""
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
-
-    norms = [normalize(t) for t in texts]
-    y = np.asarray(labels, dtype=int)
-    f = np.asarray(folds)
-    probs = np.zeros(len(y))
-    for k in np.unique(f):
-        tr, te = np.flatnonzero(f != k), np.flatnonzero(f == k)
-        tr_n = [norms[i] for i in tr]
-        te_n = [norms[i] for i in te]
-        word = NgramTfidf("word").fit(tr_n)
-        char = NgramTfidf("char", max_features=120_000).fit(tr_n)
-        x_tr = sparse.hstack([word.transform(tr_n), char.transform(tr_n)], format="csr")
-        x_te = sparse.hstack([word.transform(te_n), char.transform(te_n)], format="csr")
-        clf = LogisticRegression(
-            C=3.0, solver="liblinear", class_weight="balanced", random_state=seed, max_iter=2000
-        )
-        probs[te] = clf.fit(x_tr, y[tr]).predict_proba(x_te)[:, 1]
-    return metrics_for(y, probs, 0.5)
-
-
 def latency(model: ClassifierModel, texts: Sequence[str], mode: str) -> dict[str, float]:
     model.score(texts[0], mode=mode)  # warm-up: loads backends
     times = []
@@ -121,7 +96,6 @@ def evaluate(
     data_root: Path | None = None,
     *,
     modes: Sequence[str] = ("fast", "full"),
-    in_domain: bool = True,
     latency_sample: int = 200,
     progress: Callable[[str], None] = print,
 ) -> dict[str, Any]:
@@ -150,46 +124,14 @@ def evaluate(
     ge_test = data.load_germeval2018("test", data_root)
     run_set("germeval2018", ge_test, "de")
     for cat in ("Inappropriate", "Discriminating"):
-        omp = data.load_one_million_posts(cat, data_root)
-        run_set(f"omp-{cat}", omp, "de")
-        if in_domain:
-            results["sets"][f"omp-{cat}"]["in-domain fast CV"] = in_domain_cv(
-                [e.text for e in omp], [e.label for e in omp], [e.group for e in omp]
-            )
-    germs_test = data.load_germs_detect("test", data_root)
-    run_set("germs-detect-2024", germs_test, "de")
-    if in_domain:
-        germs_train = data.load_germs_detect("traindev", data_root)
-        both = list(germs_train) + list(germs_test)
-        fold_ids = [0] * len(germs_train) + [1] * len(germs_test)
-        # train on traindev (fold 0) only, report on test (fold 1)
-        res = _train_then_test(both, fold_ids)
-        results["sets"]["germs-detect-2024"]["in-domain fast (traindev->test)"] = res
+        run_set(f"omp-{cat}", data.load_one_million_posts(cat, data_root), "de")
+    run_set("germs-detect-2024", data.load_germs_detect("test", data_root), "de")
     run_set("davidson2017", data.load_davidson2017("test", data_root), "en")
 
     results["bias"] = {mode: bias_report(model, mode) for mode in modes}
     sample = [e.text for e in ge_test[:latency_sample]]
     results["latency"] = {mode: latency(model, sample, mode) for mode in modes}
     return results
-
-
-def _train_then_test(examples: Sequence[data.Example], fold_ids: Sequence[int]) -> dict[str, Any]:
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
-
-    tr = [e for e, f in zip(examples, fold_ids, strict=True) if f == 0]
-    te = [e for e, f in zip(examples, fold_ids, strict=True) if f == 1]
-    tr_n = [normalize(e.text) for e in tr]
-    te_n = [normalize(e.text) for e in te]
-    word = NgramTfidf("word").fit(tr_n)
-    char = NgramTfidf("char", max_features=120_000).fit(tr_n)
-    x_tr = sparse.hstack([word.transform(tr_n), char.transform(tr_n)], format="csr")
-    x_te = sparse.hstack([word.transform(te_n), char.transform(te_n)], format="csr")
-    clf = LogisticRegression(
-        C=3.0, solver="liblinear", class_weight="balanced", random_state=0, max_iter=2000
-    )
-    probs = clf.fit(x_tr, [e.label for e in tr]).predict_proba(x_te)[:, 1]
-    return metrics_for([e.label for e in te], probs, 0.5)
 
 
 def format_results(results: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """Text normalisation and a small, dependency-light TF-IDF n-gram vectoriser.
 
 The vectoriser is our own (not scikit-learn's) so that the shipped model is plain data
-(a JSON vocabulary and numpy arrays) and scoring needs only numpy: no pickles.
+(a JSON vocabulary and numpy arrays, no pickles) and scoring needs no scikit-learn; scipy's
+sparse matrices hold the n-grams of many comments for training.
 """
 
 from __future__ import annotations

@@ -9,8 +9,12 @@ import numpy as np
 import pytest
 
 from debatte.classifier import embeddings
-from debatte.classifier.model import ClassifierModel, Head, load_model, save_model
-from debatte.classifier.train import Corpus, HeadConfig, fit_head
+from debatte.classifier.head import Head
+from debatte.classifier.model import ClassifierModel, load_model
+from debatte.classifier.model_files import save_model
+from debatte.classifier.train import fit_head
+from debatte.classifier.train_config import HeadConfig
+from debatte.classifier.train_corpora import Corpus
 
 DE_BAD = [
     "Du bist ein Idiot",

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from debatte.classifier.model import ClassifierModel, EncoderPath
+from debatte.classifier.full_paths import EncoderPath
+from debatte.classifier.model import ClassifierModel
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +45,7 @@ def test_shipped_model_is_openly_licensed(shipped: ClassifierModel) -> None:
 def test_shipped_model_is_what_train_classifier_writes(shipped: ClassifierModel) -> None:
     """The shipped German head averages one encoder per held-out fold, as many as the
     training code fine-tunes today, and the English head borrows the same encoders."""
-    from debatte.classifier.train import TrainConfig
+    from debatte.classifier.train_config import TrainConfig
 
     de, en = shipped.heads["de"].full, shipped.heads["en"].full
     assert isinstance(de, EncoderPath) and isinstance(en, EncoderPath)

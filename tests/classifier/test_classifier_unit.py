@@ -18,6 +18,9 @@ from debatte.classifier.features import (
     normalize,
     word_ngrams,
 )
+from debatte.classifier.full_paths import KernelPath
+from debatte.classifier.head import Head
+from debatte.classifier.jsonl import classify_lines
 from debatte.classifier.language import detect_language
 from debatte.classifier.metrics import (
     average_precision,
@@ -26,15 +29,10 @@ from debatte.classifier.metrics import (
     classification_report,
     precision_at_top,
 )
-from debatte.classifier.model import (
-    ClassifierModel,
-    Head,
-    KernelPath,
-    classify_lines,
-    load_model,
-    save_model,
-)
-from debatte.classifier.train import HeadConfig, _fold_ids, load_site_decisions
+from debatte.classifier.model import ClassifierModel, load_model
+from debatte.classifier.model_files import save_model
+from debatte.classifier.train_corpora import load_site_decisions
+from debatte.classifier.train_linear import fit_fast, fold_ids
 from tests.classifier.conftest import DE_BAD, DE_OK, tiny_corpus
 
 
@@ -48,14 +46,6 @@ def test_embedding_text_drops_addressees_and_links() -> None:
     assert embedding_text(text) == "Du bist ein @user\nja"
     # nothing but a mention: keep it rather than embed an empty string
     assert embedding_text("@Hans") == "@Hans"
-
-
-def test_e5_reads_the_opening_of_long_comments() -> None:
-    assert embeddings.opening("kurz", 320) == "kurz"
-    long = "Wort " * 200
-    head = embeddings.opening(long, embeddings.E5_MAX_CHARS)
-    assert len(head) <= embeddings.E5_MAX_CHARS and head.endswith("Wort")
-    assert embeddings.opening("x" * 500, 320) == "x" * 320  # no space: a hard cut
 
 
 def test_kernel_path_matches_scikit_learn_after_saving(
@@ -179,8 +169,8 @@ def test_bootstrap_intervals_bracket_the_figures_and_narrow_with_more_comments()
 
 def test_fold_ids_stratified_and_seeded() -> None:
     labels = np.array([0] * 10 + [1] * 5)
-    a = _fold_ids(labels, 5, seed=3)
-    assert (a == _fold_ids(labels, 5, seed=3)).all()
+    a = fold_ids(labels, 5, seed=3)
+    assert (a == fold_ids(labels, 5, seed=3)).all()
     for k in range(5):
         assert labels[a == k].sum() == 1
 
@@ -262,14 +252,10 @@ def test_site_decisions_loader(tmp_path: Path) -> None:
     assert [e.label for e in load_site_decisions(path)] == [1, 0, 1]
 
 
-def test_in_domain_cv_and_report_formatting() -> None:
-    from debatte.classifier.evaluate import format_results, in_domain_cv, metrics_for
+def test_report_formatting() -> None:
+    from debatte.classifier.evaluate import format_results, metrics_for
 
-    texts = ["du idiot", "danke schön", "blöder idiot", "guter artikel"] * 5
     labels = [1, 0, 1, 0] * 5
-    folds = [i % 5 for i in range(20)]
-    res = in_domain_cv(texts, labels, folds)
-    assert res["n"] == 20 and res["pr_auc"] > 0.9
     results = {
         "model": "tiny",
         "meta_training_data": {},
@@ -281,20 +267,15 @@ def test_in_domain_cv_and_report_formatting() -> None:
     assert "the 2018 winner's 76.77: below it" in text
 
 
-@pytest.mark.parametrize("fast_model", ["nblr", "lr"])
-def test_fast_path_scores_what_training_fitted_after_saving(
-    tmp_path: Path, fast_model: str
-) -> None:
-    """The saved head's sparse dot product gives the decisions of the model training fitted,
-    for n-gram presence with naive Bayes ratios (format 5) and for TF-IDF values (before)."""
+def test_fast_path_scores_what_training_fitted_after_saving(tmp_path: Path) -> None:
+    """The saved head's sparse sum over the n-grams present gives the decisions of the NB-LR
+    model training fitted."""
     from scipy import sparse
 
     from debatte.classifier.features import lang_matrix
-    from debatte.classifier.train import _fit_fast
 
     corpus = tiny_corpus(DE_BAD, DE_OK)
     norms = [normalize(t) for t in corpus.texts]
-    cfg = HeadConfig(word_min_df=1, char_min_df=1, backends=(), fast_model=fast_model)
     word = NgramTfidf("word", min_df=1).fit(norms)
     char = NgramTfidf("char", min_df=1).fit(norms)
 
@@ -303,20 +284,10 @@ def test_fast_path_scores_what_training_fitted_after_saving(
         blocks = [word.transform(rows), char.transform(rows), lang_matrix(["de"] * len(rows))]
         return sparse.hstack(blocks, format="csr")
 
-    fitted = _fit_fast(features(corpus.texts), corpus.labels, cfg, seed=1)
-    assert fitted.binary == (fast_model == "nblr")
-    head = Head(
-        "de",
-        word,
-        char,
-        fitted.coef.astype(np.float32),
-        fitted.intercept,
-        (1.0, 0.0),
-        fast_binary=fitted.binary,
-    )
+    fitted = fit_fast(features(corpus.texts), corpus.labels, c=0.03, seed=1)
+    head = Head("de", word, char, fitted.coef.astype(np.float32), fitted.intercept, (1.0, 0.0))
     save_model(tmp_path / "m", {"de": head}, {"name": "tiny"})
     loaded = load_model(tmp_path / "m").heads["de"]
-    assert loaded.fast_binary == (fast_model == "nblr")
     new = ["Du bist ein Vollidiot", "Danke, ein guter Artikel", "Idiot Idiot Idiot"]
     ours = [loaded.fast_decision(normalize(t), "de") for t in new]
     np.testing.assert_allclose(ours, fitted.decision_function(features(new)), atol=1e-4)
@@ -329,13 +300,12 @@ def test_naive_bayes_weights_follow_the_labels() -> None:
     from scipy import sparse
 
     from debatte.classifier.features import lang_matrix
-    from debatte.classifier.train import _fit_fast
 
     corpus = tiny_corpus(DE_BAD, DE_OK)
     norms = [normalize(t) for t in corpus.texts]
     word = NgramTfidf("word", min_df=1).fit(norms)
     x = sparse.hstack([word.transform(norms), lang_matrix(["de"] * len(norms))], format="csr")
-    fitted = _fit_fast(x, corpus.labels, HeadConfig(backends=()), seed=1)
+    fitted = fit_fast(x, corpus.labels, c=0.03, seed=1)
     assert fitted.coef[word.vocab["idiot"]] > 0 > fitted.coef[word.vocab["danke"]]
     once, thrice = word.transform(["du idiot", "du idiot idiot idiot"])
     pad = sparse.csr_matrix((1, 3))
@@ -345,14 +315,21 @@ def test_naive_bayes_weights_follow_the_labels() -> None:
     assert decisions[0] == pytest.approx(decisions[1])
 
 
-def test_format_4_models_keep_their_tfidf_fast_path(tiny_model_dir: Path) -> None:
-    """Models saved before format 5 have no ``fast_features`` entry: TF-IDF values."""
+@pytest.mark.parametrize("version", [2, 3, 4, 5, 7, None])
+def test_a_model_of_another_format_is_refused_with_what_to_do(
+    tiny_model_dir: Path, version: int | None
+) -> None:
+    """Models written before format 6 (classifier versions 1-5) are no longer read."""
     meta = json.loads((tiny_model_dir / "meta.json").read_text())
-    meta["format_version"] = 4
-    for info in meta["head_info"].values():
-        del info["fast_features"]
+    meta["format_version"] = version
     (tiny_model_dir / "meta.json").write_text(json.dumps(meta))
-    head = load_model(tiny_model_dir).heads["de"]
-    assert not head.fast_binary
-    idx, val = head.sparse_row(normalize("Du Idiot"), "de")
-    assert not np.allclose(val, 1.0)
+    with pytest.raises(ValueError, match=f"unsupported model format {version!r}.*train-classifier"):
+        load_model(tiny_model_dir)
+
+
+def test_a_head_with_a_tfidf_fast_path_is_refused(tiny_model_dir: Path) -> None:
+    meta = json.loads((tiny_model_dir / "meta.json").read_text())
+    meta["head_info"]["en"]["fast_features"] = "tfidf"
+    (tiny_model_dir / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="head 'en'.*unsupported fast path"):
+        load_model(tiny_model_dir)

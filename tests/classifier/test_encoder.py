@@ -4,7 +4,6 @@ numpy, saved and loaded with the model."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import lzma
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,12 @@ from debatte.classifier.encoder_weights import (
     shipped_encoder,
 )
 from debatte.classifier.finetune import FinetuneConfig, _numpy_lora_product, finetune
-from debatte.classifier.model import EncoderPath, load_model, save_model
-from debatte.classifier.train import HeadConfig, TrainConfig, _fold_ids, fit_head, train
+from debatte.classifier.full_paths import EncoderPath
+from debatte.classifier.model import load_model
+from debatte.classifier.model_files import save_model
+from debatte.classifier.train import fit_head, train
+from debatte.classifier.train_config import HeadConfig, TrainConfig
+from debatte.classifier.train_linear import fold_ids
 from tests.classifier.conftest import DE_BAD, DE_OK, EN_BAD, EN_OK, tiny_corpus, tiny_heads
 
 TEXTS = [
@@ -211,28 +214,6 @@ def test_encoder_path_survives_saving_and_scores_through_the_model(
     assert scores[0].score > 0.5 > scores[1].score
 
 
-def test_a_model_of_format_3_with_one_encoder_still_loads(
-    tmp_path: Path, tiny_adapter: EncoderAdapter
-) -> None:
-    heads = tiny_heads()
-    heads["de"].full = EncoderPath(adapters=[tiny_adapter], stack=(0.0, 1.0, 0.0))
-    save_model(tmp_path / "m", heads, {"name": "tiny"})
-    # rewrite it as version 3 wrote it: "enc." keys, no member count
-    meta_path = tmp_path / "m" / "meta.json"
-    meta = json.loads(meta_path.read_text())
-    meta["format_version"] = 3
-    del meta["head_info"]["de"]["encoder"]["members"]
-    meta_path.write_text(json.dumps(meta))
-    with np.load(tmp_path / "m" / "de.npz") as z:
-        arrays = {k.replace("enc0.", "enc.", 1): z[k] for k in z.files}
-    np.savez_compressed(tmp_path / "m" / "de.npz", **arrays)  # type: ignore[arg-type]
-
-    full = load_model(tmp_path / "m").heads["de"].full
-    assert isinstance(full, EncoderPath) and len(full.adapters) == 1
-    before = FineTunedEncoders(shipped_encoder(), [tiny_adapter]).decisions(DE_BAD)
-    np.testing.assert_allclose(full.encoder_decisions(DE_BAD), before, atol=0.05)
-
-
 def test_encoders_that_read_texts_differently_are_not_saved_together(
     tmp_path: Path, tiny_adapter: EncoderAdapter
 ) -> None:
@@ -287,7 +268,7 @@ def test_training_a_head_fine_tunes_and_stacks_on_the_held_out_folds(
     assert len(head.full.adapters) == report["encoders"] == encoders
     # 3 folds: the first ``encoders`` are held out, one from each encoder; augmentation rows
     # are only ever trained on (they have no held-out score to stack)
-    assert report["holdout_rows"] == (_fold_ids(real.labels, 3, 3) < encoders).sum()
+    assert report["holdout_rows"] == (fold_ids(real.labels, 3, 3) < encoders).sum()
     # each encoder was trained without its own fold, so no two are the same
     heads_w = [a.tensors["head.w"] for a in head.full.adapters]
     assert all(not np.array_equal(a, b) for i, a in enumerate(heads_w) for b in heads_w[i + 1 :])

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--model-dir", help="model directory (default: the shipped model)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from debatte.classifier.model import classify_lines, get_model
+        from debatte.classifier.jsonl import classify_lines
+        from debatte.classifier.model import get_model
 
         model = get_model(options["model_dir"])
         path = options["file"]

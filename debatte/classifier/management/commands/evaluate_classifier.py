@@ -18,11 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--model-dir", help="model directory (default: the shipped model)")
         parser.add_argument("--data-dir", help="corpora directory (default: ../shared/data)")
         parser.add_argument("--fast-only", action="store_true", help="skip the embedding path")
-        parser.add_argument(
-            "--no-in-domain",
-            action="store_true",
-            help="skip the in-domain baselines on OMP and GerMS",
-        )
         parser.add_argument("--json", help="also write all figures to this JSON file")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,7 +27,6 @@ class Command(BaseCommand):
             options["model_dir"],
             Path(options["data_dir"]) if options["data_dir"] else None,
             modes=("fast",) if options["fast_only"] else ("fast", "full"),
-            in_domain=not options["no_in_domain"],
             progress=lambda msg: self.stderr.write(msg),
         )
         self.stdout.write(format_results(results))

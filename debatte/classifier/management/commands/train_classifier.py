@@ -37,7 +37,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from debatte.classifier.model import DEFAULT_MODEL_DIR
-        from debatte.classifier.train import TrainConfig, train
+        from debatte.classifier.train import train
+        from debatte.classifier.train_config import TrainConfig
 
         out = Path(options["out"]) if options["out"] else DEFAULT_MODEL_DIR
         if (options["include_noncommercial"] or options["with_site_decisions"]) and not options[
