@@ -23,8 +23,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from security_world import ACTORS, Side, World
 
+from debatte.api.models import ApiToken
 from debatte.embed.articles import external_key
+from debatte.moderation.models import Reason
 from debatte.moderation.views.dsa_public import NOTICE_SIGNING_SALT
+from debatte.notifications.models import Webhook
 from debatte.notifications.unsubscribe import make_token
 
 API = "/api/v1"
@@ -141,7 +144,14 @@ def page_kwargs(route: Route, side: Side, variant: str) -> dict[str, Any]:
         "article_key": lambda: side.article.key,
         "comment_label": lambda: label(side, variant),
         "pk": lambda: side.comments[variant].pk,
-        "user_id": lambda: side.author.pk,
+        # The site admins' member pages act on a member (the site's moderator).
+        "user_id": lambda: (
+            side.moderator.pk if route.name.startswith("siteadmin:") else side.author.pk
+        ),
+        "site_id": lambda: side.site.pk,
+        "reason_id": lambda: Reason.objects.filter(site=side.site).order_by("pk")[0].pk,
+        "token_id": lambda: ApiToken.objects.get(site=side.site).pk,
+        "webhook_id": lambda: Webhook.objects.get(site=side.site).pk,
         "site_slug": lambda: side.site.slug,
         "external_key": lambda: (
             "nie-veroeffentlicht" if variant == "forged" else external_key(side.article)
@@ -210,6 +220,17 @@ def page_data(name: str, side: Side, variant: str) -> dict[str, Any]:
             "reason": "Bitte sachlich bleiben.",
         },
         "set_language": {"language": "en", "next": "/"},
+        "editor-article-new": {
+            "site": str(side.site.pk),
+            "key": "neu-auf-der-seite",
+            "title": "Ein neuer Artikel",
+            "discussion_status": "open",
+        },
+        "editor-article-edit": {
+            "key": "artikel",
+            "title": "Geänderter Titel",
+            "discussion_status": "open",
+        },
     }
     return forms.get(name, {})
 
@@ -280,6 +301,13 @@ def api_body(operation: str, side: Side) -> dict[str, Any]:
         "POST /moderation/users/{user_id}/lift": restrict,
         "POST /moderation/articles/{key}/close": {"reason": "Ruhe."},
         "POST /moderation/articles/{key}/reopen": {"reason": "Weiter."},
+        "PUT /articles/{key}": {"title": "Neuer Titel"},
+        # A key no article has, on the side's site (a token's own site, an editor's choice).
+        "POST /articles": {
+            "key": f"{side.site.slug}:neu-aus-dem-cms",
+            "site": side.site.pk,
+            "title": "Neu",
+        },
     }
     if operation not in bodies:
         raise LookupError(f"{operation}: give the matrix a valid request body for it")

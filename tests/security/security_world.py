@@ -3,8 +3,9 @@
 Each site has its own accounts off (only its SSO readers and its staff take part), an article,
 a published, a held, a claimed (held, claimed by the site's moderator) and a removed comment, a
 reader's report, a DSA notice, a statement of reasons with an appeal, and a moderating API
-token. The actors are seen from site A; their mirror images on site B (`MIRROR`) let the same
-table judge every try with site B's objects.
+token (whose service account edits the site's articles too). The actors are seen from site A;
+their mirror images on site B (`MIRROR`) let the same table judge every try with site B's
+objects.
 """
 
 from dataclasses import dataclass, field
@@ -161,7 +162,9 @@ def _side(letter: str, *, default: bool) -> Side:
     author = _sso(f"Autorin {letter.upper()}", site)
     other = _sso(f"Leser {letter.upper()}", site)
     moderator = _staff(f"Moderatorin {letter.upper()}", site, SiteRole.MODERATOR)
-    _plain_token_row, token = ApiToken.issue(site, f"CMS {letter.upper()}", can_moderate=True)
+    token_row, token = ApiToken.issue(site, f"CMS {letter.upper()}", can_moderate=True)
+    # Its service account is an editor too: the token writes the site's articles (articles API).
+    SiteMembership.objects.create(site=site, user=token_row.acting_user, role=SiteRole.EDITOR)
     # ASCII markers, found in HTML and JSON alike (see SECRETS).
     up = letter.upper()
     published = post_comment(article, author=author, body=f"Oeffentlich PUB{up}X hier.")

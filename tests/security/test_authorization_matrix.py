@@ -151,6 +151,33 @@ moderation-transparency GET                lg no no no no ok ok ok ok lg lg no
 moderation-user GET                        lg no no no no ok ok ok ok lg lg no
 # A moderator restricts any reader on their own sites only: site A is no choice for fm (400).
 moderation-user POST                       lg no no no no iv ok ok ok lg lg no
+# The index of a per-site page sends a moderator to their first site's page (fm: site B's).
+moderation-wordlists-index GET             lg no no no no ok ok ok ok lg lg no
+moderation-wordlists GET                   lg no no no no no ok ok ok lg lg no
+moderation-wordlists POST                  lg no no no no no ok ok ok lg lg no
+moderation-reasons-index GET               lg no no no no ok ok ok ok lg lg no
+moderation-reasons GET                     lg no no no no no ok ok ok lg lg no
+moderation-reasons POST                    lg no no no no no ok ok ok lg lg no
+moderation-reason-edit GET                 lg no no no no no ok ok ok lg lg no
+moderation-reason-edit POST                lg no no no no no ok ok ok lg lg no
+# The site settings: the site's admins only (superusers too), not its moderators or editors.
+siteadmin:sites GET                        lg no no no no no no no ok lg lg no
+siteadmin:settings GET                     lg no no no no no no no ok lg lg no
+siteadmin:settings POST                    lg no no no no no no no ok lg lg no
+siteadmin:members GET                      lg no no no no no no no ok lg lg no
+siteadmin:members POST                     lg no no no no no no no ok lg lg no
+siteadmin:member-role POST                 lg no no no no no no no ok lg lg no
+siteadmin:member-remove POST               lg no no no no no no no ok lg lg no
+siteadmin:tokens GET                       lg no no no no no no no ok lg lg no
+siteadmin:tokens POST                      lg no no no no no no no ok lg lg no
+siteadmin:token-revoke POST                lg no no no no no no no ok lg lg no
+siteadmin:webhooks GET                     lg no no no no no no no ok lg lg no
+siteadmin:webhooks POST                    lg no no no no no no no ok lg lg no
+siteadmin:webhook-edit GET                 lg no no no no no no no ok lg lg no
+siteadmin:webhook-edit POST                lg no no no no no no no ok lg lg no
+siteadmin:webhook-delete POST              lg no no no no no no no ok lg lg no
+siteadmin:webhook-secret POST              lg no no no no no no no ok lg lg no
+siteadmin:webhook-test POST                lg no no no no no no no ok lg lg no
 api-docs-asset GET                         ok ok ok ok ok ok ok ok ok ok ok ok
 api-v1:openapi-json GET                    ok ok ok ok ok ok ok ok ok ok ok ok
 api-v1:openapi-view GET                    ok ok ok ok ok ok ok ok ok ok ok ok
@@ -228,6 +255,14 @@ comment-editor-pick POST held              lg no rd no no no no no no lg lg no
 comment-editor-pick POST removed           lg rd rd rd rd rd ok ok ok lg lg rd
 front-page GET                             ok ok ok ok ok ok ok ok ok ok ok ok
 article GET                                ok ok ok ok ok ok ok ok ok ok ok ok
+# The editors' article pages: a site's editors and admins, not its moderators.
+editor-articles GET                        lg no no no no no no ok ok lg lg no
+editor-article-new GET                     lg no no no no no no ok ok lg lg no
+# An editor of A choosing site B is refused as an invalid choice (400): fm is iv.
+editor-article-new POST                    lg no no no no iv no ok ok lg lg no
+editor-article-edit GET                    lg no no no no no no ok ok lg lg no
+editor-article-edit POST                   lg no no no no no no ok ok lg lg no
+editor-article-accept POST                 lg no no no no no no ok ok lg lg no
 """
 
 OPERATIONS = """
@@ -280,6 +315,11 @@ OPERATIONS = """
 /moderation/users/{user_id}/lift POST                            lg no iv no no no ok ok ok ok no no
 /moderation/articles/{key}/close POST                            lg no no no no no ok ok ok ok no no
 /moderation/articles/{key}/reopen POST                           lg no no no no no ok ok ok ok no no
+# The articles API: a site's editors and admins, and its own token (whose service account is
+# an editor; a token's reads need no role). Moderators do not write articles.
+/articles/{key} GET                                              lg no no no no no no ok ok ok no no
+/articles/{key} PUT                                              lg no no no no no no ok ok ok no no
+/articles POST                                                   lg no no no no no no ok ok ok no no
 """
 # fmt: on
 
