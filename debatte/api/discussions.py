@@ -1,6 +1,8 @@
 """Reading and writing discussions: thin operations over the discussion services."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -11,7 +13,16 @@ from pydantic import Field
 
 from debatte.accounts.models import User
 from debatte.api.auth import PUBLIC, SIGNED_IN, principal_of
-from debatte.api.errors import COMMON_ERRORS, NOT_FOUND, REFUSED, THROTTLED, ApiError, ErrorOut
+from debatte.api.errors import (
+    COMMON_ERRORS,
+    NOT_FOUND,
+    REFUSED,
+    TEXT_REFUSED,
+    THROTTLED,
+    ApiError,
+    ErrorOut,
+    TextRefused,
+)
 from debatte.api.lookups import article_for, comment_for
 from debatte.api.schemas import (
     KEY_PATTERN,
@@ -41,6 +52,7 @@ from debatte.discussions.selectors import (
     list_thread_replies,
     recommended_among,
 )
+from debatte.discussions.services.posting import CommentRefused
 
 router = Router(tags=["discussions"])
 
@@ -59,6 +71,20 @@ MAX_KEYS = 100
 READ = {**COMMON_ERRORS, **NOT_FOUND, 400: ErrorOut}
 WRITE = {**COMMON_ERRORS, **NOT_FOUND, **REFUSED}
 LIMITED_WRITE = {**WRITE, **THROTTLED}  # 429 with Retry-After
+# Writing a comment's text: a refusal carries the site's Netiquette URL.
+POSTING = {**WRITE, **TEXT_REFUSED}
+EDITING = {**LIMITED_WRITE, **TEXT_REFUSED}
+
+
+@contextmanager
+def netiquette_on_refusal(article: Article) -> Iterator[None]:
+    """A refused text answers 400 with the rule's code and the site's Netiquette URL (the
+    pages show it under the field in the same case)."""
+    try:
+        yield
+    except CommentRefused as refusal:
+        netiquette_url = article.site.netiquette_url
+        raise TextRefused(refusal.code, refusal.message, netiquette_url=netiquette_url) from None
 
 
 @router.get("/articles/{key}/comments", response={200: ThreadPageOut, **READ}, auth=PUBLIC)
@@ -183,16 +209,18 @@ def get_comment(
     )
 
 
-@router.post("/articles/{key}/comments", response={201: CommentOut, **WRITE}, auth=SIGNED_IN)
+@router.post("/articles/{key}/comments", response={201: CommentOut, **POSTING}, auth=SIGNED_IN)
 def post_comment(request: HttpRequest, key: ArticleKey, payload: CommentIn) -> Status[CommentOut]:
     """Write a top-level comment. It may be published at once or held for the moderators
-    (`status` says which); a refused comment answers 400 with the refusal's code."""
+    (`status` says which); a refused comment answers 400 with the refusal's code and the
+    site's `netiquette_url` when it has one."""
     principal = principal_of(request)
     author = principal.require_user()
     article = article_for(principal, key)
-    comment = services.post_comment(
-        article, author=author, body=payload.body, ip_address=client_ip(request)
-    )
+    with netiquette_on_refusal(article):
+        comment = services.post_comment(
+            article, author=author, body=payload.body, ip_address=client_ip(request)
+        )
     return Status(
         201, present_comment(comment, article.key, recommended_ids=set(), with_badges=False)
     )
@@ -200,7 +228,7 @@ def post_comment(request: HttpRequest, key: ArticleKey, payload: CommentIn) -> S
 
 @router.post(
     "/articles/{key}/comments/{label}/replies",
-    response={201: CommentOut, **WRITE},
+    response={201: CommentOut, **POSTING},
     auth=SIGNED_IN,
 )
 def post_reply(
@@ -211,20 +239,21 @@ def post_reply(
     author = principal.require_user()
     article = article_for(principal, key)
     parent = comment_for(principal, article, label, access=Access.RESPOND)
-    comment = services.post_comment(
-        article,
-        author=author,
-        body=payload.body,
-        parent=parent,
-        ip_address=client_ip(request),
-    )
+    with netiquette_on_refusal(article):
+        comment = services.post_comment(
+            article,
+            author=author,
+            body=payload.body,
+            parent=parent,
+            ip_address=client_ip(request),
+        )
     return Status(
         201, present_comment(comment, article.key, recommended_ids=set(), with_badges=False)
     )
 
 
 @router.patch(
-    "/articles/{key}/comments/{label}", response={200: CommentOut, **LIMITED_WRITE}, auth=SIGNED_IN
+    "/articles/{key}/comments/{label}", response={200: CommentOut, **EDITING}, auth=SIGNED_IN
 )
 def edit_comment(
     request: HttpRequest, key: ArticleKey, label: Label, payload: CommentIn
@@ -234,9 +263,10 @@ def edit_comment(
     editor = principal.require_user()
     article = article_for(principal, key)
     comment = comment_for(principal, article, label)
-    comment = services.edit_comment(
-        comment, editor=editor, body=payload.body, ip_address=client_ip(request)
-    )
+    with netiquette_on_refusal(article):
+        comment = services.edit_comment(
+            comment, editor=editor, body=payload.body, ip_address=client_ip(request)
+        )
     return present_comment(comment, article.key, with_badges=False)
 
 

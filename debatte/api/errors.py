@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from debatte.core.exceptions import ActionError, NotPermitted
@@ -22,12 +22,33 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
+class RefusalDetail(ErrorDetail):
+    netiquette_url: str | None = Field(
+        None,
+        description="The site's Netiquette, when the text of a comment was refused and the "
+        "site has one (left out otherwise).",
+    )
+
+
+class RefusalOut(Schema):
+    error: RefusalDetail
+
+
 class ApiError(HttpError):
     """An HTTP error with a stable code, raised by the API layer itself."""
 
     def __init__(self, status_code: int, code: str, message: str) -> None:
         super().__init__(status_code, message)
         self.code = code
+
+
+class TextRefused(ApiError):
+    """A comment's text refused by the checks (400 with the rule's code), with the site's
+    Netiquette URL when it has one."""
+
+    def __init__(self, code: str, message: str, *, netiquette_url: str = "") -> None:
+        super().__init__(400, code, message)
+        self.netiquette_url = netiquette_url
 
 
 # The codes of ninja's and Django's own errors, by HTTP status.
@@ -45,6 +66,7 @@ COMMON_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 422: Err
 NOT_FOUND: dict[int, type[Schema]] = {404: ErrorOut}
 REFUSED: dict[int, type[Schema]] = {400: ErrorOut}
 THROTTLED: dict[int, type[Schema]] = {429: ErrorOut}
+TEXT_REFUSED: dict[int, type[Schema]] = {400: RefusalOut}
 
 
 def error_body(code: str, message: str, fields: list[dict[str, Any]] | None = None) -> Any:
@@ -102,4 +124,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             code = "not_authenticated"
         else:
             code = HTTP_CODES.get(exc.status_code, "error")
-        return respond(request, exc.status_code, error_body(code, exc.message))
+        body = error_body(code, exc.message)
+        if isinstance(exc, TextRefused) and exc.netiquette_url:
+            body["error"]["netiquette_url"] = exc.netiquette_url
+        return respond(request, exc.status_code, body)

@@ -245,3 +245,35 @@ def test_reader_reads_own_profile_and_comments_in_every_state(
     rest = reader_api.get("/me/comments", data={"before": first["next_cursor"]}).json()
     assert [(c["label"], c["status"]) for c in rest["items"]] == [("#1", "pending")]
     assert other_reader_api.get("/me/comments").json()["items"] == []
+
+
+def test_refused_comment_links_the_sites_netiquette(reader_api, article, settings):
+    Site.objects.filter(pk=article.site_id).update(netiquette_url="https://zeitung.example/regeln")
+    settings.DEBATTE = {**settings.DEBATTE, "COMMENT_MAX_LENGTH": 10}
+    response = reader_api.post(THREAD, {"body": "Dieser Text ist zu lang."})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "too_long"
+    assert error["netiquette_url"] == "https://zeitung.example/regeln"
+
+
+def test_refused_reply_and_edit_link_the_netiquette_too(reader_api, article, settings):
+    assert reader_api.post(THREAD, {"body": "Kurz."}).status_code == 201
+    Site.objects.filter(pk=article.site_id).update(netiquette_url="https://zeitung.example/regeln")
+    settings.DEBATTE = {**settings.DEBATTE, "COMMENT_MAX_LENGTH": 10}
+    reply = reader_api.post(THREAD + "/1/replies", {"body": "Eine zu lange Antwort."})
+    edit = reader_api.patch(THREAD + "/1", {"body": "Ein zu langer neuer Text."})
+    for response in (reply, edit):
+        assert response.status_code == 400
+        assert response.json()["error"]["netiquette_url"] == "https://zeitung.example/regeln"
+
+
+def test_refusal_without_a_netiquette_and_other_errors_leave_the_field_out(
+    reader_api, article, settings
+):
+    settings.DEBATTE = {**settings.DEBATTE, "COMMENT_MAX_LENGTH": 10}
+    refused = reader_api.post(THREAD, {"body": "Dieser Text ist zu lang."})
+    assert refused.status_code == 400 and "netiquette_url" not in refused.json()["error"]
+    Site.objects.filter(pk=article.site_id).update(netiquette_url="https://zeitung.example/regeln")
+    missing = reader_api.post(THREAD + "/7/replies", {"body": "Kurz."})
+    assert missing.status_code == 404 and "netiquette_url" not in missing.json()["error"]

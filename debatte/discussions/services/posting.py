@@ -77,9 +77,14 @@ def check_verdict(verdict: Verdict) -> None:
     check_refusal(verdict.refusal)
 
 
+class CommentRefused(ActionError):
+    """The checks refused the comment's text; `code` names the rule (the API adds the site's
+    Netiquette to its answer, as the pages show it under the field)."""
+
+
 def check_refusal(refusal: Outcome | None) -> None:
     if refusal is not None:
-        raise ActionError(refusal.detail, code=refusal.code)
+        raise CommentRefused(refusal.detail, code=refusal.code)
 
 
 def check_activity_again(
