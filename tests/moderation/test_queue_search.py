@@ -17,9 +17,7 @@ from debatte.moderation.search import fts5_query
 pytestmark = pytest.mark.django_db
 
 QUEUE_URL = "/moderation/"
-migration = importlib.import_module(
-    "debatte.discussions.migrations.0005_comment_full_text_search"
-)
+migration = importlib.import_module("debatte.discussions.migrations.0005_comment_full_text_search")
 
 
 @pytest.fixture
