@@ -1,4 +1,5 @@
-"""Shared fixtures: readers, a moderator, articles and comments made through the services."""
+"""Shared fixtures: readers, a moderator, the default site and another one with a moderator each,
+articles and comments made through the services."""
 
 import os
 from collections.abc import Callable
@@ -58,6 +59,40 @@ def other_reader(make_user: Callable[..., object]) -> object:
 @pytest.fixture
 def moderator(make_user: Callable[..., object]) -> object:
     return make_user("Redaktion ab", staff=True)
+
+
+@pytest.fixture
+def site(db: None) -> object:
+    """The default site (where `make_article` puts articles)."""
+    from debatte.articles.models import Site, default_site_id
+
+    return Site.objects.get(pk=default_site_id())
+
+
+@pytest.fixture
+def other_site(db: None) -> object:
+    from debatte.articles.models import Site
+
+    return Site.objects.create(name="Andere Zeitung", slug="andere")
+
+
+@pytest.fixture
+def site_moderator(make_user: Callable[..., object], site: object) -> object:
+    """A moderator of `site` (initials from the name: "ab")."""
+    from debatte.articles.models import SiteMembership
+
+    user = make_user("Anna Berg")
+    SiteMembership.objects.create(site=site, user=user, role="moderator")
+    return user
+
+
+@pytest.fixture
+def other_site_moderator(make_user: Callable[..., object], other_site: object) -> object:
+    from debatte.articles.models import SiteMembership
+
+    user = make_user("Fremde Moderatorin")
+    SiteMembership.objects.create(site=other_site, user=user, role="moderator")
+    return user
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django.urls import reverse
 
-from debatte.articles.models import Site, SiteMembership, default_site_id
+from debatte.articles.models import Site, SiteMembership
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +39,6 @@ def verified(user):
 def with_second_factor(user):
     TOTP.activate(user, generate_totp_secret())
     return user
-
-
-@pytest.fixture
-def site():
-    return Site.objects.get(pk=default_site_id())
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from debatte.articles.models import SiteMembership, default_site_id
+from debatte.articles.models import default_site_id
 from debatte.discussions.services import post_comment
 from debatte.moderation.models import Reason
 from debatte.moderation.services.decisions import reject_comment
@@ -14,13 +14,6 @@ from debatte.moderation.services.decisions import reject_comment
 pytestmark = pytest.mark.django_db
 
 URL = "/konto/einstellungen/"
-
-
-@pytest.fixture
-def site_moderator(make_user: Any) -> Any:
-    user = make_user("Anna Berg")
-    SiteMembership.objects.create(site_id=default_site_id(), user=user, role="moderator")
-    return user
 
 
 def settings_form(user: Any, **changes: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
 from debatte.api.models import ApiToken
-from debatte.articles.models import Site, SiteMembership, default_site_id
+from debatte.articles.models import Site
 from debatte.moderation.models import Reason
 
 BASE = "/api/v1"
@@ -49,11 +49,8 @@ def session_api(user: object) -> Api:
     return Api(client, {"X-CSRFToken": secret})
 
 
-@pytest.fixture
-def site(db: None) -> Site:
-    return Site.objects.get(pk=default_site_id())
-
-
+# The shared `other_site` (tests/conftest.py), without the per-minute limit: API tests post
+# several comments on it in a row.
 @pytest.fixture
 def other_site(db: None) -> Site:
     return Site.objects.create(name="Andere Zeitung", slug="andere", rate_limit_per_minute=0)
@@ -77,20 +74,6 @@ def reader_api(reader: object) -> Api:
 @pytest.fixture
 def other_reader_api(other_reader: object) -> Api:
     return session_api(other_reader)
-
-
-@pytest.fixture
-def site_moderator(make_user: Callable[..., object], site: Site) -> object:
-    user = make_user("Anna Berg", initials="ab")
-    SiteMembership.objects.create(site=site, user=user, role="moderator")
-    return user
-
-
-@pytest.fixture
-def other_site_moderator(make_user: Callable[..., object], other_site: Site) -> object:
-    user = make_user("Fremde Moderatorin")
-    SiteMembership.objects.create(site=other_site, user=user, role="moderator")
-    return user
 
 
 @pytest.fixture

@@ -5,17 +5,7 @@ from typing import Any
 
 import pytest
 
-from debatte.articles.models import Section, Site, SiteMembership, default_site_id
-
-
-@pytest.fixture
-def site(db: None) -> Site:
-    return Site.objects.get(pk=default_site_id())
-
-
-@pytest.fixture
-def other_site(db: None) -> Site:
-    return Site.objects.create(name="Andere Zeitung", slug="andere")
+from debatte.articles.models import Section, Site, SiteMembership
 
 
 @pytest.fixture

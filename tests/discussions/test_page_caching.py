@@ -32,15 +32,6 @@ def period(monkeypatch):
     return current
 
 
-@pytest.fixture
-def site_moderator(make_user, article):
-    from debatte.articles.models import SiteMembership
-
-    user = make_user("Anna Berg")
-    SiteMembership.objects.create(site=article.site, user=user, role="moderator")
-    return user
-
-
 def test_article_page_answers_304_when_the_etag_matches(client, article, make_comment):
     make_comment(article)
     first = client.get(page_url(article))

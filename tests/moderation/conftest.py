@@ -1,33 +1,13 @@
 import pytest
 
-from debatte.articles.models import Site, SiteMembership, default_site_id
+from debatte.articles.models import SiteMembership
 from debatte.moderation.models import Reason
-
-
-@pytest.fixture
-def site(db):
-    return Site.objects.get(pk=default_site_id())
-
-
-@pytest.fixture
-def site_moderator(make_user, site):
-    user = make_user("Anna Berg")
-    SiteMembership.objects.create(site=site, user=user, role="moderator")
-    return user
 
 
 @pytest.fixture
 def second_moderator(make_user, site):
     user = make_user("Carl Dorn")
     SiteMembership.objects.create(site=site, user=user, role="moderator")
-    return user
-
-
-@pytest.fixture
-def other_site_moderator(make_user):
-    other = Site.objects.create(name="Andere Zeitung", slug="andere")
-    user = make_user("Fremde Moderatorin")
-    SiteMembership.objects.create(site=other, user=user, role="moderator")
     return user
 
 

@@ -32,13 +32,6 @@ def other_site(db):
 
 
 @pytest.fixture
-def site_moderator(make_user, site):
-    user = make_user("Anna Berg", initials="ab")
-    SiteMembership.objects.create(site=site, user=user, role=SiteRole.MODERATOR)
-    return user
-
-
-@pytest.fixture
 def second_moderator(make_user, site):
     user = make_user("Carl Dorn")
     SiteMembership.objects.create(site=site, user=user, role=SiteRole.MODERATOR)

@@ -17,7 +17,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from debatte.articles.models import Site, SiteMembership, default_site_id
+from debatte.articles.models import Site, SiteMembership
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.targets import is_public, resolve_target, validate_webhook_url
 from debatte.notifications.tasks_webhooks import deliver_webhook
@@ -208,11 +208,6 @@ def test_allow_private_setting_accepts_internal_addresses(allow_private: None) -
 
 
 # --- Delivering --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def site(db: None) -> Site:
-    return Site.objects.get(pk=default_site_id())
 
 
 @pytest.fixture

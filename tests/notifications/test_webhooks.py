@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from debatte.articles.models import Site, SiteMembership, default_site_id
+from debatte.articles.models import Site, SiteMembership
 from debatte.discussions.services import post_comment
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.signing import SIGNATURE_HEADER, sign, verify_signature
@@ -27,11 +27,6 @@ SECRET = "geheimnis-der-redaktion"
 @pytest.fixture(autouse=True)
 def allow_private_targets(settings: Any) -> None:
     settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_ALLOW_PRIVATE": True}
-
-
-@pytest.fixture
-def site() -> Site:
-    return Site.objects.get(pk=default_site_id())
 
 
 @pytest.fixture

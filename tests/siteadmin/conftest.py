@@ -6,17 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from debatte.articles.models import Site, SiteMembership, SiteRole, default_site_id
-
-
-@pytest.fixture
-def site(db: None) -> Site:
-    return Site.objects.get(pk=default_site_id())
-
-
-@pytest.fixture
-def other_site(db: None) -> Site:
-    return Site.objects.create(name="Andere Zeitung", slug="andere")
+from debatte.articles.models import Site, SiteMembership, SiteRole
 
 
 @pytest.fixture
