@@ -29,24 +29,8 @@ def site_moderator(moderator: Any) -> Any:
 
 
 @pytest.fixture
-def colleague(make_user: Callable[..., Any]) -> Any:
-    return member(make_user("Redaktion cd", staff=True))
-
-
-@pytest.fixture
 def other_site() -> Site:
     return Site.objects.create(name="Anderes Blatt", slug="anderes-blatt")
-
-
-@pytest.fixture
-def reason(db: None) -> Reason:
-    return Reason.objects.create(
-        site_id=default_site_id(),
-        code="sachlich",
-        kind="reject",
-        label="Unsachlich",
-        text="Bitte bleiben Sie sachlich.",
-    )
 
 
 @pytest.fixture
@@ -55,10 +39,10 @@ def decided(
     make_comment: Callable[..., Any],
     other_reader: Any,
     site_moderator: Any,
-    reason: Reason,
+    reject_reason: Reason,
 ) -> tuple[Comment, Comment]:
     """#1 by Kapaster d.J. rejected, #2 by Martin Köster approved, both by "Redaktion ab"."""
-    rejected = reject_comment(make_comment(article), moderator=site_moderator, reason=reason)
+    rejected = reject_comment(make_comment(article), moderator=site_moderator, reason=reject_reason)
     approved = approve_comment(make_comment(article, author=other_reader), moderator=site_moderator)
     return rejected, approved
 
@@ -193,4 +177,5 @@ def test_audit_log_has_constant_queries(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(AUDIT_URL, filters)
     assert rows(response.content.decode()) > 20
-    assert len(few.captured_queries) == 4  # session, user, the moderator's sites, the entries
+    # session, user, the moderator's sites, the header's site-admin link, the entries
+    assert len(few.captured_queries) == 5

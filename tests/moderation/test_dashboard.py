@@ -31,13 +31,6 @@ def other_site(db):
     return Site.objects.create(name="Das Blatt", slug="blatt")
 
 
-@pytest.fixture
-def second_moderator(make_user, site):
-    user = make_user("Carl Dorn")
-    SiteMembership.objects.create(site=site, user=user, role=SiteRole.MODERATOR)
-    return user
-
-
 class Writer:
     """Writes comments and audit entries at chosen moments, straight into the tables."""
 

@@ -41,35 +41,19 @@ def site_moderator(moderator: Any) -> Any:
 
 
 @pytest.fixture
-def colleague(make_user: Callable[..., Any]) -> Any:
-    return member(make_user("Redaktion cd", staff=True))
-
-
-@pytest.fixture
 def stranger_moderator(make_user: Callable[..., Any]) -> Any:
     other = Site.objects.create(name="Anderes Blatt", slug="anderes-blatt")
     return member(make_user("Redaktion xy", staff=True), other.pk)
 
 
 @pytest.fixture
-def reason(db: None) -> Reason:
-    return Reason.objects.create(
-        site_id=default_site_id(),
-        code="sachlich",
-        kind="reject",
-        label="Unsachlich",
-        text="Bitte bleiben Sie sachlich.",
-    )
-
-
-@pytest.fixture
 def reject(
-    article: Any, make_comment: Callable[..., Any], site_moderator: Any, reason: Reason
+    article: Any, make_comment: Callable[..., Any], site_moderator: Any, reject_reason: Reason
 ) -> Callable[..., Comment]:
     def make(author: Any = None, body: str = "") -> Comment:
         comment = make_comment(article, author=author, body=body)
         assert comment.status == CommentStatus.PUBLISHED
-        return reject_comment(comment, moderator=site_moderator, reason=reason)
+        return reject_comment(comment, moderator=site_moderator, reason=reject_reason)
 
     return make
 

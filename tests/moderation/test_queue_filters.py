@@ -8,19 +8,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from debatte.articles.models import Site, SiteMembership, default_site_id
+from debatte.articles.models import Site, SiteMembership
 from debatte.discussions.models import Comment
 
 pytestmark = pytest.mark.django_db
 
 QUEUE_URL = "/moderation/"
-
-
-@pytest.fixture
-def home_site(db: None) -> Site:
-    site = Site.objects.get(pk=default_site_id())
-    Site.objects.filter(pk=site.pk).update(moderation_mode="pre")
-    return site
 
 
 @pytest.fixture

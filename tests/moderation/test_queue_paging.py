@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from debatte.articles.models import Section, Site, SiteMembership, default_site_id
+from debatte.articles.models import Section, Site, default_site_id
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
 from debatte.moderation.queue_selectors import (
     BadCursor,
@@ -32,14 +32,6 @@ def home_site(db: None) -> Site:
     site = Site.objects.get(pk=default_site_id())
     Site.objects.filter(pk=site.pk).update(moderation_mode="pre", risk_threshold=0.5)
     return site
-
-
-@pytest.fixture
-def mod(moderator: Any, home_site: Site) -> Any:
-    moderator.language = "en"
-    moderator.save(update_fields=["language"])
-    SiteMembership.objects.create(site=home_site, user=moderator, role="moderator")
-    return moderator
 
 
 @pytest.fixture

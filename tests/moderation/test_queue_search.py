@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from debatte.articles.models import Article, Site, SiteMembership, default_site_id
+from debatte.articles.models import Article, Site
 from debatte.discussions.models import Comment
 from debatte.moderation.queue_selectors import Queue, QueueFilter, get_queue_page
 from debatte.moderation.search import fts5_query
@@ -18,21 +18,6 @@ pytestmark = pytest.mark.django_db
 
 QUEUE_URL = "/moderation/"
 migration = importlib.import_module("debatte.discussions.migrations.0005_comment_full_text_search")
-
-
-@pytest.fixture
-def home_site(db: None) -> Site:
-    site = Site.objects.get(pk=default_site_id())
-    Site.objects.filter(pk=site.pk).update(moderation_mode="pre")
-    return site
-
-
-@pytest.fixture
-def mod(moderator: Any, home_site: Site) -> Any:
-    moderator.language = "en"
-    moderator.save(update_fields=["language"])
-    SiteMembership.objects.create(site=home_site, user=moderator, role="moderator")
-    return moderator
 
 
 def found(moderator: Any, text: str, queue: Queue = Queue.PENDING) -> list[int]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from debatte.articles.models import Article, Site, SiteMembership, default_site_id
+from debatte.articles.models import Article, Site, SiteMembership
 from debatte.core.exceptions import ActionError
 from debatte.discussions.models import Comment, CommentStatus
 from debatte.moderation.models import AuditEntry, Reason
@@ -16,13 +16,6 @@ from debatte.moderation.services.author_actions import restrict_comment_author
 from debatte.moderation.services.bulk import decide_comments
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def home_site(db: None) -> Site:
-    site = Site.objects.get(pk=default_site_id())
-    Site.objects.filter(pk=site.pk).update(moderation_mode="pre")
-    return site
 
 
 @pytest.fixture

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def site_b(db: None) -> Site:
-    return Site.objects.create(name="Andere Zeitung", slug="andere")
-
-
-@pytest.fixture
 def article_b(make_article: Any, site_b: Site) -> Any:
     return make_article(site=site_b, key="anderswo")
 

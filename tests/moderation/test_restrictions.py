@@ -36,11 +36,6 @@ def article_b(make_article: Any, site_b: Site) -> Any:
     return make_article(key="anderswo", title="Anderswo", site=site_b)
 
 
-@pytest.fixture
-def admin(make_user: Any) -> Any:
-    return make_user("Administratorin", staff=True, is_superuser=True)
-
-
 def restrict(action: str, user: Any, **kwargs: Any) -> Any:
     if action == "warn":
         return warn_user(user, reason="Ton", **kwargs)

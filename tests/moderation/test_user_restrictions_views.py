@@ -14,16 +14,6 @@ from debatte.moderation.services.users import ban_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def site_b(db: None) -> Site:
-    return Site.objects.create(name="Andere Zeitung", slug="andere")
-
-
-@pytest.fixture
-def admin(make_user: Any) -> Any:
-    return make_user("Administratorin", staff=True, is_superuser=True)
-
-
 def page(user: Any) -> str:
     return reverse("moderation-user", args=[user.pk])
 
