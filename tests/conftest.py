@@ -2,7 +2,7 @@
 articles and comments made through the services."""
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -138,6 +138,22 @@ def make_comment(reader: object) -> Callable[..., object]:
         return post_comment(article, author=author or reader, body=body, parent=parent)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def allow_private(settings: object) -> None:
+    """Outgoing requests (webhooks, the external check) may go to private and loopback hosts."""
+    settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_ALLOW_PRIVATE": True}  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def receiver() -> Iterator[object]:
+    """A real webhook endpoint on 127.0.0.1 (tests/notifications/receivers.py)."""
+    from tests.notifications.receivers import Receiver
+
+    running = Receiver()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(autouse=True)

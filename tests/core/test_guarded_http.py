@@ -69,11 +69,6 @@ def server() -> Iterator[Server]:
     running.stop()
 
 
-@pytest.fixture
-def allowed(settings: Any) -> None:
-    settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_ALLOW_PRIVATE": True}
-
-
 def post(url: str, **kwargs: Any) -> guarded_http.Response:
     kwargs.setdefault("timeout", 2.0)
     return guarded_http.post(url, b"{}", headers={"Content-Type": "application/json"}, **kwargs)
@@ -85,22 +80,24 @@ def test_loopback_is_refused_by_default_and_nothing_is_sent(server: Server) -> N
     assert server.paths == []
 
 
-def test_loopback_is_allowed_with_the_setting(server: Server, allowed: None) -> None:
+def test_loopback_is_allowed_with_the_setting(server: Server, allow_private: None) -> None:
     response = post(f"{server.base}/ok")
     assert (response.status, response.body) == (200, b'{"ok": true}')
 
 
-def test_a_redirect_is_returned_not_followed(server: Server, allowed: None) -> None:
+def test_a_redirect_is_returned_not_followed(server: Server, allow_private: None) -> None:
     assert post(f"{server.base}/redirect").status == 302
     assert server.paths == ["/redirect"]
 
 
-def test_the_answer_is_capped(server: Server, allowed: None) -> None:
+def test_the_answer_is_capped(server: Server, allow_private: None) -> None:
     with pytest.raises(ResponseTooLarge):
         post(f"{server.base}/big", max_bytes=10_000)
 
 
-def test_one_deadline_holds_for_a_slowly_dripping_answer(server: Server, allowed: None) -> None:
+def test_one_deadline_holds_for_a_slowly_dripping_answer(
+    server: Server, allow_private: None
+) -> None:
     started = time.monotonic()
     with pytest.raises(TimeoutError):
         post(f"{server.base}/slow", timeout=0.5)

@@ -5,7 +5,7 @@ editor's recommendations, spread recommendation counts) so that every page measu
 shape: comments by readers with badges, and threads with replies. Only the size differs.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -181,13 +181,6 @@ def make_discussion_article(make_article) -> Callable[[], Article]:
     """An article as the CMS sends them: in a section of the default site."""
     section = Section.objects.create(name="Politik", slug="politik")
     return lambda: make_article(section=section)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # --- Measuring ------------------------------------------------------------------------------

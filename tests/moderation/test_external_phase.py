@@ -1,7 +1,7 @@
 """The site's external HTTP check, against a real HTTP server on 127.0.0.1.
 
 127.0.0.1 is an internal address: the check refuses it unless the operator allows internal
-hosts (DEBATTE_WEBHOOK_ALLOW_PRIVATE), so most tests here allow them (`allowed`).
+hosts (DEBATTE_WEBHOOK_ALLOW_PRIVATE), so most tests here allow them (`allow_private`).
 """
 
 import json
@@ -75,11 +75,6 @@ def checker():
     server.server_close()
 
 
-@pytest.fixture
-def allowed(settings):
-    settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_ALLOW_PRIVATE": True}
-
-
 def run(url, timeout=1.0):
     context = PipelineContext(
         text="Ein Beitrag",
@@ -89,13 +84,13 @@ def run(url, timeout=1.0):
     return run_pipeline(context)
 
 
-def test_external_check_publish_answer_publishes_and_gets_the_text(db, checker, allowed):
+def test_external_check_publish_answer_publishes_and_gets_the_text(db, checker, allow_private):
     assert run(checker).status == "published"
     assert Handler.received == [{"text": "Ein Beitrag", "author_id": 7}]
 
 
 @pytest.mark.parametrize("action", ["hold", "reject"])
-def test_external_check_hold_or_reject_holds_for_a_human(db, checker, allowed, action):
+def test_external_check_hold_or_reject_holds_for_a_human(db, checker, allow_private, action):
     Handler.answer = {"action": action, "reason": "spam"}
     verdict = run(checker)
     assert verdict.status == "pending"
@@ -110,7 +105,7 @@ def test_external_check_to_a_loopback_address_is_refused_by_default(db, checker)
     assert Handler.received == [], "nothing was sent to the internal address"
 
 
-def test_external_check_does_not_follow_a_redirect(db, checker, allowed):
+def test_external_check_does_not_follow_a_redirect(db, checker, allow_private):
     Handler.answer = {"status": 302, "location": checker.replace("/check", "/elsewhere")}
 
     verdict = run(checker)
@@ -119,33 +114,35 @@ def test_external_check_does_not_follow_a_redirect(db, checker, allowed):
     assert Handler.paths == ["/check"], "the redirect's target was never asked"
 
 
-def test_external_check_answer_larger_than_the_cap_holds(db, checker, allowed):
+def test_external_check_answer_larger_than_the_cap_holds(db, checker, allow_private):
     Handler.answer = {"action": "publish", "padding": "x" * 100_000}
 
     assert run(checker).status == "pending"
 
 
 @pytest.mark.parametrize("answer", [{"status": 500}, {"action": "delete-everything"}])
-def test_external_check_failure_holds_with_a_generic_reason(db, checker, allowed, answer):
+def test_external_check_failure_holds_with_a_generic_reason(db, checker, allow_private, answer):
     Handler.answer = answer
     verdict = run(checker)
     assert verdict.status == "pending"
     assert (verdict.flags[-1].code, verdict.flags[-1].detail) == ("phase_error", "external")
 
 
-def test_external_check_timeout_holds(db, checker, allowed):
+def test_external_check_timeout_holds(db, checker, allow_private):
     Handler.delay = 0.6
     verdict = run(checker, timeout=0.1)
     assert verdict.status == "pending"
     assert verdict.flags[-1].code in {"phase_error", "phase_timeout"}
 
 
-def test_external_check_unreachable_holds(db, allowed):
+def test_external_check_unreachable_holds(db, allow_private):
     verdict = run("http://127.0.0.1:9/nothing-listens-here", timeout=0.2)
     assert verdict.status == "pending"
 
 
-def test_queue_shows_a_generic_reason_not_the_error(client, article, reader, make_user, allowed):
+def test_queue_shows_a_generic_reason_not_the_error(
+    client, article, reader, make_user, allow_private
+):
     site = Site.objects.get(pk=default_site_id())
     Site.objects.filter(pk=site.pk).update(
         external_check_url="http://127.0.0.1:9/nothing-listens-here", external_check_timeout=0.5
@@ -214,7 +211,7 @@ def test_site_form_refuses_an_internal_or_odd_check_url(superuser_client, url):
     assert Site.objects.get(pk=site.pk).external_check_url == ""
 
 
-def test_site_form_accepts_an_internal_check_url_when_allowed(superuser_client, allowed):
+def test_site_form_accepts_an_internal_check_url_when_allowed(superuser_client, allow_private):
     site = Site.objects.get(pk=default_site_id())
 
     response = superuser_client.post(

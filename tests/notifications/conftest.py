@@ -1,8 +1,9 @@
-"""A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives; a site admin; posting
+with the commit's callbacks run."""
 
 import email
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -11,7 +12,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.notifications.receivers import Receiver
+from debatte.articles.models import Site, SiteMembership
+from debatte.discussions.services import post_comment
 
 
 @dataclass
@@ -69,8 +71,20 @@ def smtp_inbox(settings):
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    """A real webhook endpoint on 127.0.0.1 (tests/notifications/receivers.py)."""
-    running = Receiver()
-    yield running
-    running.stop()
+def site_admin(make_user: Callable[..., Any], site: Site) -> Any:
+    user = make_user("Seitenadmin", staff=True)
+    SiteMembership.objects.create(site=site, user=user, role="admin")
+    return user
+
+
+@pytest.fixture
+def post(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """Post through the service and run what waits for the commit (events, mail, tasks)."""
+    counter = iter(range(1, 1000))
+
+    def run(article: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("body", f"Kommentar Nummer {next(counter)}.")
+        with django_capture_on_commit_callbacks(execute=True):
+            return post_comment(article, **kwargs)
+
+    return run

@@ -14,20 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def post(django_capture_on_commit_callbacks):
-    """Post through the service and run what waits for the commit (events, mail tasks)."""
-
-    counter = iter(range(1, 1000))
-
-    def run(article, **kwargs):
-        kwargs.setdefault("body", f"Kommentar Nummer {next(counter)}.")
-        with django_capture_on_commit_callbacks(execute=True):
-            return post_comment(article, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def subscriber(make_user):
     return make_user("ZL19", email="zl19@example.org", notify_replies=True, notify_editor_pick=True)
 

@@ -8,7 +8,6 @@ import ipaddress
 import socket
 import ssl
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from debatte.articles.models import Site, SiteMembership
+from debatte.articles.models import Site
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.targets import is_public, resolve_target, validate_webhook_url
 from debatte.notifications.tasks_webhooks import deliver_webhook
@@ -85,11 +84,6 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> FakeDNS:
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return fake
-
-
-@pytest.fixture
-def allow_private(settings: Any) -> None:
-    settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_ALLOW_PRIVATE": True}
 
 
 # --- The rule ----------------------------------------------------------------------------------
@@ -345,13 +339,6 @@ def test_https_delivery_to_the_checked_address_verifies_the_certificate_for_the_
 
 
 # --- The admin form ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def site_admin(make_user: Callable[..., Any], site: Site) -> Any:
-    user = make_user("Seitenadmin", staff=True)
-    SiteMembership.objects.create(site=site, user=user, role="admin")
-    return user
 
 
 def webhook_form(site: Site, url: str) -> dict[str, Any]:

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from debatte.articles.models import Site, SiteMembership
-from debatte.discussions.services import post_comment
+from debatte.articles.models import Site
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.signing import SIGNATURE_HEADER, sign, verify_signature
 from debatte.notifications.tasks_webhooks import deliver_webhook
@@ -37,19 +36,6 @@ def webhook(receiver: Receiver, site: Site) -> Webhook:
         events=["comment.created", "comment.published", "report.created"],
         secret=SECRET,
     )
-
-
-@pytest.fixture
-def post(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
-    """Post through the service and run what waits for the commit (events, tasks)."""
-    counter = iter(range(1, 1000))
-
-    def run(article: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("body", f"Webhook-Kommentar {next(counter)}.")
-        with django_capture_on_commit_callbacks(execute=True):
-            return post_comment(article, **kwargs)
-
-    return run
 
 
 @pytest.fixture
@@ -236,13 +222,6 @@ def test_redeliver_sends_again_as_a_new_delivery(receiver: Receiver, webhook: We
 
 
 # --- The admin: each site's admins see their own webhooks and deliveries -----------------------
-
-
-@pytest.fixture
-def site_admin(make_user: Callable[..., Any], site: Site) -> Any:
-    user = make_user("Seitenadmin", staff=True)
-    SiteMembership.objects.create(site=site, user=user, role="admin")
-    return user
 
 
 def test_site_admin_sees_own_webhooks_and_delivery_log_but_not_other_sites(

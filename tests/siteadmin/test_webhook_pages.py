@@ -20,18 +20,6 @@ from tests.siteadmin.conftest import url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    running = Receiver()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def allow_private(settings: Any) -> None:
-    settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_ALLOW_PRIVATE": True}
-
-
 def shown_secret(page: str) -> str:
     found = re.search(r'id="webhook-geheimnis" type="text" readonly value="([^"]+)"', page)
     assert found, "the secret is shown once"
