@@ -24,6 +24,12 @@ def mod(moderator, home_site):
 
 
 @pytest.fixture
+def comment(article, make_comment):
+    """A published comment by the shared `reader`."""
+    return make_comment(article, body="Ein kluger Gedanke.")
+
+
+@pytest.fixture
 def colleague(make_user, site):
     user = make_user("Redaktion cd", staff=True)
     SiteMembership.objects.create(site=site, user=user, role="moderator")

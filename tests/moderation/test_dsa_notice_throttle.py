@@ -2,7 +2,6 @@
 confirmation mail is sent by a background task after the notice is stored (never inside the
 request): the notice form is neither a mail relay nor a queue flood."""
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,11 +28,6 @@ def notice(email: str) -> dict[str, str]:
         "category": "insult",
         "good_faith": "on",
     }
-
-
-@pytest.fixture
-def comment(article: Any, make_comment: Callable[..., Any]) -> Comment:
-    return make_comment(article, body="Ein fragwürdiger Satz.")
 
 
 def send(client: Any, comment: Comment, email: str, address: str, **extra: Any) -> Any:

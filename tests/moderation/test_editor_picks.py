@@ -18,11 +18,6 @@ def pick(client, comment, picked="1"):
 
 
 @pytest.fixture
-def comment(article, make_comment):
-    return make_comment(article, body="Ein kluger Gedanke.")
-
-
-@pytest.fixture
 def site_editor(make_user, site):
     user = make_user("Erika Redakteurin", staff=True)
     SiteMembership.objects.create(site=site, user=user, role="editor")
