@@ -96,6 +96,16 @@ def other_site_moderator(make_user: Callable[..., object], other_site: object) -
 
 
 @pytest.fixture
+def site_admin(make_user: Callable[..., object], site: object) -> object:
+    """An admin of `site` (its settings pages, /verwaltung/)."""
+    from debatte.articles.models import SiteMembership
+
+    user = make_user("Chefin vom Dienst", staff=True)
+    SiteMembership.objects.create(site=site, user=user, role="admin")
+    return user
+
+
+@pytest.fixture
 def make_article(db: None) -> Callable[..., object]:
     from debatte.articles.models import Article, Site, default_site_id
 

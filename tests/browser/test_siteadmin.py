@@ -8,18 +8,10 @@ from typing import Any
 import pytest
 
 from debatte.api.models import ApiToken
-from debatte.articles.models import SiteMembership, default_site_id
 from debatte.moderation.models import AuditEntry
 from tests.notifications.receivers import Receiver
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def site_admin(make_user: Callable[..., Any]) -> Any:
-    user = make_user("Chefin vom Dienst", staff=True)
-    SiteMembership.objects.create(site_id=default_site_id(), user=user, role="admin")
-    return user
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives; a site admin; posting
+"""A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives; posting
 with the commit's callbacks run."""
 
 import email
@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from debatte.articles.models import Site, SiteMembership
 from debatte.discussions.services import post_comment
 
 
@@ -68,13 +67,6 @@ def smtp_inbox(settings):
         yield inbox
     finally:
         controller.stop()
-
-
-@pytest.fixture
-def site_admin(make_user: Callable[..., Any], site: Site) -> Any:
-    user = make_user("Seitenadmin", staff=True)
-    SiteMembership.objects.create(site=site, user=user, role="admin")
-    return user
 
 
 @pytest.fixture

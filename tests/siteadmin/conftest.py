@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from debatte.articles.models import Site, SiteMembership, SiteRole
+from debatte.articles.models import Site, SiteMembership
 
 
 @pytest.fixture
@@ -19,11 +19,6 @@ def member(make_user: Callable[..., Any]) -> Callable[..., Any]:
         return user
 
     return make
-
-
-@pytest.fixture
-def site_admin(member: Callable[..., Any], site: Site) -> Any:
-    return member(site, SiteRole.ADMIN, "Chefin vom Dienst")
 
 
 @pytest.fixture
