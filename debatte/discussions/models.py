@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, FloatField, Func, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,16 @@ class CommentStatus(models.TextChoices):
 # What other readers see in a thread: removed and deleted comments stay as tombstones so that
 # numbers and replies keep their place.
 VISIBLE_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.REJECTED, CommentStatus.DELETED)
+
+
+class RiskOrZero(Func):
+    """COALESCE(score, 0.0) with the 0.0 written into the SQL, not passed as a parameter:
+    SQLite uses an index on an expression only for the very same expression, and a bound
+    parameter is not the same as the index's literal."""
+
+    function = "COALESCE"
+    template = "%(function)s(%(expressions)s, 0.0)"
+    output_field = FloatField()
 
 
 class Comment(models.Model):
@@ -73,6 +83,10 @@ class Comment(models.Model):
     # The flag codes, space-separated, for filtering queues by reason on any database.
     flag_codes = models.CharField(max_length=300, blank=True)
     risk_score = models.FloatField(_("risk score"), null=True, blank=True, db_index=True)
+    # How many of its reports wait for a decision: kept by database triggers on the reports
+    # table (migration 0007), so every way of filing, resolving or deleting a report counts.
+    # The queues' "highest risk" order reads it from an index instead of counting reports.
+    open_report_count = models.PositiveIntegerField(default=0, editable=False)
     score_reasons = models.JSONField(default=list, blank=True)
     # The note readers see for a removed or shortened comment ("Entfernt. ... Die Redaktion/ab").
     moderation_note = models.CharField(_("moderation note"), max_length=500, blank=True)
@@ -139,6 +153,23 @@ class Comment(models.Model):
                 fields=["created_at"],
                 condition=Q(status="pending"),
                 name="comment_pending_age",
+            ),
+            # The pending queue, highest risk first (queue_selectors.SORT_KEYS["risk"]): its
+            # first page reads 51 entries of this index, not every pending comment.
+            models.Index(
+                RiskOrZero("risk_score").desc(),
+                F("open_report_count").desc(),
+                F("created_at").asc(),
+                F("id").asc(),
+                condition=Q(status="pending"),
+                name="comment_pending_risk",
+            ),
+            # The moderators' "Recently decided" tab: newest decision first (keyset on
+            # moderated_at, id), only the decided comments (queue_selectors.DECIDED_Q).
+            models.Index(
+                fields=["-moderated_at", "-id"],
+                condition=Q(moderated_at__isnull=False),
+                name="comment_decided_recent",
             ),
         ]
 

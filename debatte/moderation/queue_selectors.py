@@ -16,19 +16,15 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
 from django.db.models.expressions import Combinable, RawSQL
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from debatte.accounts.models import User
-from debatte.discussions.models import Comment, CommentStatus, Report
+from debatte.discussions.models import Comment, CommentStatus, Report, RiskOrZero
 from debatte.moderation.restrictions import UNRESTRICTED, RestrictionStatus, restriction_statuses
 from debatte.moderation.search import matching_comments
 from debatte.moderation.services.permissions import sites_moderated_by
@@ -176,19 +172,14 @@ def _parse_time(text: str) -> datetime:
     return value
 
 
-_OPEN_REPORTS = Coalesce(
-    Subquery(
-        _open_reports().values("comment").annotate(n=Count("pk")).values("n"),
-        output_field=IntegerField(),
-    ),
-    Value(0),
-)
 _PK = SortKey("q_pk", F("pk"), descending=False, parse=int)
 _CREATED = SortKey("q_created", F("created_at"), descending=False, parse=_parse_time)
 SORT_KEYS: dict[str, tuple[SortKey, ...]] = {
     QueueOrder.RISK: (
-        SortKey("q_risk", Coalesce("risk_score", Value(0.0)), descending=True, parse=float),
-        SortKey("q_reports", _OPEN_REPORTS, descending=True, parse=int),
+        # Comment.open_report_count, not a count of the reports per row: with the index
+        # comment_pending_risk the first page reads 51 rows however long the queue is.
+        SortKey("q_risk", RiskOrZero("risk_score"), descending=True, parse=float),
+        SortKey("q_reports", F("open_report_count"), descending=True, parse=int),
         _CREATED,
         _PK,
     ),

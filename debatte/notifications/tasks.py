@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
 from debatte.accounts.models import User
+from debatte.core.sqlite_stats import optimize
 from debatte.discussions.models import Comment, CommentStatus, Report, ReportReason
 from debatte.discussions.services.retention import purge_ip_addresses
 from debatte.moderation.models import Appeal, AppealStatus, Notice, StatementOfReasons
@@ -163,9 +165,13 @@ def send_appeal_outcome_mail(appeal_id: int) -> bool:
 
 @task()
 def purge_daily() -> int:
-    """Run `debatte purge` and queue the next run for tomorrow; returns the IPs removed."""
+    """Run `debatte purge` and queue the next run for tomorrow; returns the IPs removed.
+    On SQLite it also brings the planner's statistics up to date (core/sqlite_stats.py)."""
     removed = purge_ip_addresses()
     logger.info("purge: removed %d IP addresses", removed)
+    analyzed = optimize(connection, thorough=True)
+    if analyzed:
+        logger.info("purge: analyzed %s", ", ".join(analyzed))
     schedule_daily_purge(after=timezone.now() + PURGE_EVERY)
     return removed
 
