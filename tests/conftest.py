@@ -106,6 +106,16 @@ def site_admin(make_user: Callable[..., object], site: object) -> object:
 
 
 @pytest.fixture
+def editor(make_user: Callable[..., object], site: object) -> object:
+    """An editor of `site` (the editors' article pages, the articles API)."""
+    from debatte.articles.models import SiteMembership
+
+    user = make_user("Redakteurin Eva", staff=True)
+    SiteMembership.objects.create(site=site, user=user, role="editor")
+    return user
+
+
+@pytest.fixture
 def make_article(db: None) -> Callable[..., object]:
     from debatte.articles.models import Article, Site, default_site_id
 

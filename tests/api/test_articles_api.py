@@ -49,13 +49,6 @@ def other_cms(other_site: Any) -> Any:
     return token_for(other_site, editor=True)
 
 
-@pytest.fixture
-def editor(make_user: Any, site: Any) -> Any:
-    user = make_user("Redakteurin Eva")
-    SiteMembership.objects.create(site=site, user=user, role="editor")
-    return user
-
-
 def test_cms_creates_an_article_by_put_and_reads_it_back(cms, site):
     response = cms.call("put", "/articles/default:4711", ARTICLE)
 

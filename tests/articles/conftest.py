@@ -1,4 +1,5 @@
-"""Editors of the default site and of another one, and a site for the second."""
+"""Members by role, a section, the other site's editor and a staff moderator (site, other_site,
+editor: tests/conftest.py)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -21,11 +22,6 @@ def make_member(make_user: Callable[..., Any]) -> Callable[..., Any]:
         return user
 
     return make
-
-
-@pytest.fixture
-def editor(site: Site, make_member: Callable[..., Any]) -> Any:
-    return make_member(site, "editor", "Redakteurin Eva")
 
 
 @pytest.fixture

@@ -8,19 +8,12 @@ from typing import Any
 
 import pytest
 
-from debatte.articles.models import Article, SiteMembership, default_site_id
+from debatte.articles.models import Article
 from debatte.moderation.models import AuditEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path("/tmp")  # noqa: S108 - looked at by hand, never read back
-
-
-@pytest.fixture
-def editor(make_user: Callable[..., Any]) -> Any:
-    user = make_user("Redakteurin Eva", staff=True)
-    SiteMembership.objects.create(site_id=default_site_id(), user=user, role="editor")
-    return user
 
 
 def test_an_editor_writes_previews_and_publishes_with_the_keyboard(
