@@ -1,4 +1,5 @@
-"""Fixtures for embedding: a publisher's site with allowed origins and a token factory."""
+"""Fixtures for embedding: a publisher's site with allowed origins, a token factory and a
+first-embedded article."""
 
 import uuid
 from collections.abc import Callable
@@ -85,3 +86,13 @@ def sso_sign_in(client: Any, token: str, site_slug: str = "beispiel", **headers:
     url = reverse("embed-sso-sign-in", args=[site_slug])
     data = {"token": token, "frame": frame_ticket(site_slug)}
     return client.post(url, data, headers={"Sec-Fetch-Mode": "cors", **headers})
+
+
+@pytest.fixture
+def embedded(client: Any, embed_site: Any) -> Any:
+    """The article a first embed of "nato-123" on `embed_site` created."""
+    from debatte.articles.models import Article
+    from tests.embed.test_embed_views import first_embed
+
+    assert first_embed(client).status_code == 200
+    return Article.objects.get(key="beispiel:nato-123")

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from debatte.discussions.models import Comment
 from debatte.embed.cookies import CSRF_COOKIE, SESSION_COOKIE
-from tests.embed.test_embed_views import embed_url, first_embed
+from tests.embed.test_embed_views import embed_url
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,10 @@ def embed_cookies(settings: Any) -> None:
 
 
 @pytest.fixture
-def embedded(client: Any, embed_site: Any) -> Any:
-    from debatte.articles.models import Article
-
-    assert first_embed(client).status_code == 200
+def embedded(embedded: Any, client: Any) -> Any:
+    """The conftest's first-embedded article, with the first embed's cookies forgotten."""
     client.cookies.clear()
-    return Article.objects.get(key="beispiel:nato-123")
+    return embedded
 
 
 def attributes(response: Any, name: str) -> dict[str, Any]:

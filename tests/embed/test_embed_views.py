@@ -33,14 +33,6 @@ def first_embed(
     return client.get(embed_url(key, **params), headers={"Referer": referer})
 
 
-@pytest.fixture
-def embedded(client: Any, embed_site: Any) -> Any:
-    from debatte.articles.models import Article
-
-    assert first_embed(client).status_code == 200
-    return Article.objects.get(key="beispiel:nato-123")
-
-
 def test_embed_script_is_served_at_a_stable_url(client: Any) -> None:
     response = client.get("/embed.js")
 
