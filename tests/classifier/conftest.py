@@ -70,6 +70,14 @@ def fake_embedder(texts: Sequence[str]) -> np.ndarray:
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
+@pytest.fixture(scope="module")
+def shipped() -> ClassifierModel:
+    """The shipped model (loaded once per module)."""
+    from debatte.classifier.model import get_model
+
+    return get_model()
+
+
 @pytest.fixture
 def fake_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setitem(embeddings.LOADERS, "fake", lambda: fake_embedder)

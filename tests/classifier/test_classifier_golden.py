@@ -63,13 +63,6 @@ def golden() -> dict[str, Any]:
     return json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def shipped() -> ClassifierModel:
-    from debatte.classifier.model import get_model
-
-    return get_model()
-
-
 def assert_same_scores(got: list[float], want_hex: list[str], tolerance: float, exact: bool):
     want = [float.fromhex(h) for h in want_hex]
     if exact:

@@ -27,13 +27,6 @@ OFFENSIVE_EN = ["You are a stupid fucking idiot.", "shut up bitch"]
 NEUTRAL_EN = ["Thanks for sharing, great article.", "I disagree, but it is a fair point."]
 
 
-@pytest.fixture(scope="module")
-def shipped() -> ClassifierModel:
-    from debatte.classifier.model import get_model
-
-    return get_model()
-
-
 def test_shipped_model_is_openly_licensed(shipped: ClassifierModel) -> None:
     assert shipped.meta["shippable_open_source"] is True
     assert set(shipped.meta["licences"]) <= {"CC BY 4.0", "MIT"}
