@@ -18,14 +18,10 @@ from debatte.notifications.tasks_webhooks import deliver_webhook
 from debatte.notifications.webhooks import backoff, redeliver
 from tests.notifications.receivers import Receiver
 
-pytestmark = pytest.mark.django_db
+# The receiver listens on 127.0.0.1: every test here allows private targets.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_private")]
 
 SECRET = "geheimnis-der-redaktion"
-
-
-@pytest.fixture(autouse=True)
-def allow_private_targets(settings: Any) -> None:
-    settings.DEBATTE = {**settings.DEBATTE, "WEBHOOK_ALLOW_PRIVATE": True}
 
 
 @pytest.fixture
