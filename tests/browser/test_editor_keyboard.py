@@ -70,8 +70,8 @@ def test_an_editor_writes_previews_and_publishes_with_the_keyboard(
     assert AuditEntry.objects.filter(verb="article.create", actor=editor).exists()
     assert page.js_errors == []
 
-    # Readers find it by its topic.
-    reader = new_page()
+    # Readers find it by its topic (without JavaScript: no live-update stream to wind down).
+    reader = new_page(javascript=False)
     reader.goto(f"/artikel/{article.key}/")
     reader.get_by_role("link", name="Russland").click()
     expect(reader.locator(".teaser__title")).to_have_text(["Nato betont Dialogbereitschaft"])
