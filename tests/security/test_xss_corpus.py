@@ -199,7 +199,7 @@ def test_every_payload_in_a_discussion_stays_text(
     monkeypatch.setattr(
         views,
         "list_front_page_articles",
-        lambda: selectors.list_front_page_articles(limit=len(titled) + 10),
+        lambda topic="": selectors.list_front_page_articles(limit=len(titled) + 10, topic=topic),
     )
     # A queue item costs the moderation page much more than a comment the article page: the
     # moderator's view is checked on its first 200 reported comments (all places shown there).
