@@ -29,24 +29,41 @@ def beat(name: str, started_at: datetime) -> None:
     )
 
 
-def start_heartbeat(each_beat: Callable[[], object] = lambda: None) -> threading.Event:
-    """Beat in a daemon thread until the returned event is set (or the process ends); after
-    each beat, `each_beat()` (the worker requeues tasks of workers that died meanwhile)."""
-    name, started_at, stop = worker_name(), timezone.now(), threading.Event()
+class Heartbeat:
+    """A running heartbeat; `stop()` ends it and waits until its row is gone."""
+
+    def __init__(self, thread: threading.Thread, stopping: threading.Event) -> None:
+        self._thread, self._stopping = thread, stopping
+
+    def stop(self, timeout: float = 5.0) -> None:
+        # Joined, not left to the daemon thread: a worker that exits would otherwise end before
+        # its row is removed and still count as alive on /readyz for STALE_AFTER.
+        self._stopping.set()
+        self._thread.join(timeout)
+
+
+def start_heartbeat(each_beat: Callable[[], object] = lambda: None) -> Heartbeat:
+    """Beat in a daemon thread until stopped (or the process ends); after each beat,
+    `each_beat()` (the worker requeues tasks of workers that died meanwhile)."""
+    name, started_at, stopping = worker_name(), timezone.now(), threading.Event()
 
     def run() -> None:
-        while not stop.is_set():
+        while not stopping.is_set():
             try:
                 close_old_connections()
                 beat(name, started_at)
                 each_beat()
             except Exception:  # noqa: BLE001 - a database outage must not end the worker
                 logger.warning("worker heartbeat: could not write", exc_info=True)
-            stop.wait(HEARTBEAT_SECONDS)
-        WorkerHeartbeat.objects.filter(name=name).delete()
+            stopping.wait(HEARTBEAT_SECONDS)
+        try:
+            WorkerHeartbeat.objects.filter(name=name).delete()
+        except Exception:  # noqa: BLE001 - the row goes stale by itself after STALE_AFTER
+            logger.warning("worker heartbeat: could not remove the row", exc_info=True)
 
-    threading.Thread(target=run, name="debatte-heartbeat", daemon=True).start()
-    return stop
+    thread = threading.Thread(target=run, name="debatte-heartbeat", daemon=True)
+    thread.start()
+    return Heartbeat(thread, stopping)
 
 
 def live_workers() -> int:

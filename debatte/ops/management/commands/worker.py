@@ -20,8 +20,8 @@ class Command(DatabaseWorkerCommand):
         schedule_auto_close()  # closing discussions after the site's N days, every 10 minutes
         # /readyz tells whether a worker lives; at each beat, tasks of workers that died elsewhere
         # meanwhile are queued again.
-        stop = start_heartbeat(each_beat=requeue_abandoned)
+        heartbeat = start_heartbeat(each_beat=requeue_abandoned)
         try:
             super().handle(*args, **options)
         finally:
-            stop.set()
+            heartbeat.stop()
