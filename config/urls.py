@@ -21,5 +21,5 @@ urlpatterns = [
     path("", include("debatte.accounts.urls")),
     path("", include("debatte.notifications.urls")),
     path("", include("debatte.discussions.urls")),
-    path("", include("debatte.articles.urls")),
+    path("redaktion/artikel/", include("debatte.siteadmin.editor_urls")),
 ]

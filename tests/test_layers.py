@@ -33,13 +33,7 @@ SAME_FLOOR: dict[tuple[str, str], str] = {
 
 # Files whose upward imports are not moved yet, each with what is to be done. The test fails
 # when a listed file has none left (take it off the list), like for any other file.
-PENDING: dict[str, str] = {
-    "debatte/articles/views.py": (
-        "the article page renders the discussion (discussions.forms, .selectors) and the "
-        "editors' pages ask for a second factor (accounts.mfa): these views move up (to "
-        "discussions, or a pages app above it) once articles/views.py is not being edited"
-    ),
-}
+PENDING: dict[str, str] = {}
 
 # The package's own files outside any app (debatte/cli.py, debatte/__main__.py) and the
 # migrations (which name other apps' migrations as dependencies, never import them) are free.

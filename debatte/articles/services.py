@@ -1,5 +1,5 @@
 """Editors' writes to articles: create, change, accept; each checked against the editor's role
-and written to the audit log. The editor's pages (articles/views.py) and the articles API
+and written to the audit log. The editor's pages (siteadmin/editor_views.py) and the articles API
 (api/articles.py) validate their input with the forms in articles/forms.py and call these.
 
 A discussion's status and opening hours are written here too (`set_discussion_status`,

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from debatte.discussions import views
+from debatte.discussions import article_pages, views
 
 comment = "artikel/<str:article_key>/kommentar/<str:comment_label>/"
 
 urlpatterns = [
+    path("", article_pages.FrontPageView.as_view(), name="front-page"),
+    path("artikel/<str:article_key>/", article_pages.ArticleView.as_view(), name="article"),
     path(
         "artikel/<str:article_key>/kommentieren/",
         views.CommentCreateView.as_view(),

@@ -26,7 +26,7 @@ def quiet_client():
 @pytest.mark.django_db
 def test_a_database_outage_in_a_view_is_a_503_page_in_german(monkeypatch, quiet_client):
     monkeypatch.setattr(
-        "debatte.articles.views.list_front_page_articles",
+        "debatte.discussions.article_pages.list_front_page_articles",
         failing(OperationalError("server closed the connection unexpectedly")),
     )
     response = quiet_client.get("/")
@@ -41,7 +41,8 @@ def test_a_database_outage_in_a_view_is_a_503_page_in_german(monkeypatch, quiet_
 @pytest.mark.django_db
 def test_the_outage_page_speaks_english_to_english_readers(monkeypatch, quiet_client):
     monkeypatch.setattr(
-        "debatte.articles.views.list_front_page_articles", failing(InterfaceError("gone"))
+        "debatte.discussions.article_pages.list_front_page_articles",
+        failing(InterfaceError("gone")),
     )
     response = quiet_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 503
@@ -62,7 +63,7 @@ def test_the_api_answers_an_outage_with_a_json_error(monkeypatch, quiet_client, 
 @pytest.mark.django_db
 def test_a_full_disk_says_so(monkeypatch, quiet_client):
     monkeypatch.setattr(
-        "debatte.articles.views.list_front_page_articles",
+        "debatte.discussions.article_pages.list_front_page_articles",
         failing(OperationalError("database or disk is full")),
     )
     response = quiet_client.get("/", HTTP_ACCEPT="application/json")
@@ -86,7 +87,7 @@ def test_an_outage_raised_by_a_middleware_is_a_503_too(monkeypatch, quiet_client
 @pytest.mark.django_db
 def test_redis_away_is_a_503_where_it_is_not_caught(monkeypatch, quiet_client):
     monkeypatch.setattr(
-        "debatte.articles.views.list_front_page_articles",
+        "debatte.discussions.article_pages.list_front_page_articles",
         failing(RedisConnectionError("Error 111 connecting to 127.0.0.1:6379")),
     )
     assert quiet_client.get("/").status_code == 503
