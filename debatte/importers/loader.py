@@ -26,8 +26,6 @@ from debatte.importers.planning import Existing, existing_comments, plan_comment
 from debatte.importers.records import ArticleRecord, Problem
 from debatte.importers.writing import write_comments
 
-__all__ = ["ArticleResult", "Authors", "import_article", "list_exportable_comments", "load_article"]
-
 
 def load_article(record: ArticleRecord) -> Article:
     """Store an article and its whole discussion; refuses a key that already exists."""

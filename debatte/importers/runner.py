@@ -16,9 +16,10 @@ from tqdm import tqdm
 from debatte.articles.models import Site
 from debatte.core.exceptions import ActionError
 from debatte.importers import commento, disqus, isso, remark42, wxr
+from debatte.importers.authors import Authors
 from debatte.importers.debatte_jsonl import restore
 from debatte.importers.detect import detect_format
-from debatte.importers.loader import Authors, import_article
+from debatte.importers.loader import import_article
 from debatte.importers.records import (
     ArticleRecord,
     CommentRecord,
@@ -29,7 +30,6 @@ from debatte.importers.records import (
 from debatte.importers.staging import Staging
 
 Item = ArticleRecord | CommentRecord
-__all__ = ["ImportReport", "read_items", "run_import"]
 
 
 def read_items(

@@ -3,7 +3,7 @@
 The rule and the pinned, redirect-free request live in core/guarded_http.py (the external
 moderation check uses them too); this module words the refusals for webhooks. The URL is checked
 when the webhook is saved (`validate_webhook_url`, the model field's validator) and again before
-each delivery (webhooks.post, since DNS answers change).
+each delivery (delivering.post, since DNS answers change).
 
 `DEBATTE["WEBHOOK_ALLOW_PRIVATE"]` (env DEBATTE_WEBHOOK_ALLOW_PRIVATE=1) lets an operator
 deliver to internal hosts on purpose, e.g. an intranet publisher.

@@ -4,11 +4,12 @@ Flow: a discussion event (sent after commit, see debatte/discussions/events.py) 
 asks whether any webhook of the site wants it (cached by subscriptions.py, so most events of
 most sites cost no query) → it finds the site's active webhooks subscribed to it → one
 `WebhookDelivery` row each, with the payload frozen at that moment → `deliver_webhook`
-(tasks_webhooks.py, delivering.py) runs in the background worker, checks that the URL's host still resolves to
-public addresses only (targets.py; if not, the delivery is `refused`, not sent and not retried),
-POSTs the JSON, signed (signing.py), to exactly the checked addresses, and on failure retries
-with exponential backoff up to WEBHOOK_MAX_ATTEMPTS; every attempt is logged on the row, which
-site admins read in the Django admin (admin.py), where they can also redeliver.
+(tasks_webhooks.py, delivering.py) runs in the background worker, checks that the URL's host
+still resolves to public addresses only (targets.py; if not, the delivery is `refused`, not
+sent and not retried), POSTs the JSON, signed (signing.py), to exactly the checked addresses,
+and on failure retries with exponential backoff up to WEBHOOK_MAX_ATTEMPTS; every attempt is
+logged on the row, which site admins read in the Django admin (admin.py), where they can also
+redeliver.
 """
 
 import logging
@@ -16,10 +17,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from debatte.notifications.delivering import attempt_delivery as attempt_delivery
-from debatte.notifications.delivering import backoff as backoff
-from debatte.notifications.delivering import post as post
-from debatte.notifications.delivering import refuse_delivery as refuse_delivery
 from debatte.notifications.models import Webhook, WebhookDelivery
 from debatte.notifications.subscriptions import site_wants
 from debatte.notifications.tasks_webhooks import deliver_webhook

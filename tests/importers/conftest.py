@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from debatte.importers.runner import ImportReport, run_import
+from debatte.importers.records import ImportReport
+from debatte.importers.runner import run_import
 
 REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "realworld"
 

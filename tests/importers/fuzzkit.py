@@ -25,8 +25,8 @@ from debatte.accounts.models import User
 from debatte.articles.models import Article
 from debatte.core.text import render_comment_text
 from debatte.discussions.models import Comment, CommentStatus
-from debatte.importers.records import ImportFormatError
-from debatte.importers.runner import ImportReport, run_import
+from debatte.importers.records import ImportFormatError, ImportReport
+from debatte.importers.runner import run_import
 
 REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "data" / "realworld"
 EXAMPLES = int(os.environ.get("DEBATTE_FUZZ_EXAMPLES", "200"))

@@ -8,7 +8,8 @@ from django.core.management import CommandError, call_command
 
 from debatte.articles.models import Article
 from debatte.discussions.models import Comment
-from debatte.importers.loader import Authors, import_article
+from debatte.importers.authors import Authors
+from debatte.importers.loader import import_article
 from debatte.importers.records import ArticleRecord, CommentRecord
 from tests.importers.conftest import realworld
 

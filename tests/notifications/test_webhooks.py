@@ -12,10 +12,11 @@ import pytest
 from django.utils import timezone
 
 from debatte.articles.models import Site
+from debatte.notifications.delivering import backoff
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.signing import SIGNATURE_HEADER, sign, verify_signature
 from debatte.notifications.tasks_webhooks import deliver_webhook
-from debatte.notifications.webhooks import backoff, redeliver
+from debatte.notifications.webhooks import redeliver
 from tests.notifications.receivers import Receiver
 
 # The receiver listens on 127.0.0.1: every test here allows private targets.

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from debatte.articles.models import Site
 from debatte.moderation.audit import record
-from debatte.notifications import webhooks as delivery_code
 from debatte.notifications.delivering import option as delivery_option
+from debatte.notifications.delivering import post, refuse_delivery
 from debatte.notifications.models import DeliveryStatus, Webhook, WebhookDelivery
 from debatte.notifications.targets import TargetRefused
 
@@ -113,9 +113,9 @@ def send_test_delivery(webhook: Webhook, *, actor: Any) -> WebhookDelivery:
         created_at=now,
     )
     try:
-        code, error = delivery_code.post(delivery, timeout=ping_timeout())
+        code, error = post(delivery, timeout=ping_timeout())
     except TargetRefused as refusal:
-        delivery_code.refuse_delivery(delivery, reason=str(refusal))
+        refuse_delivery(delivery, reason=str(refusal))
     else:
         delivered = code is not None and 200 <= code < 300
         delivery.attempts = 1
