@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # SQLite's planner statistics: checked as each connection opens, and thoroughly after
-        # migrate (core/sqlite_stats.py; the worker's daily maintenance does it too).
+        # migrate (core/sqlite_stats.py; the worker's ten-minute run does it too).
         connection_created.connect(_statistics_on_connect, dispatch_uid="core-sqlite-stats")
         post_migrate.connect(_statistics_after_migrate, sender=self, dispatch_uid="core-stats")
 

@@ -99,10 +99,10 @@ def test_a_new_connection_analyzes_a_database_that_grew_from_empty_and_the_first
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_daily_maintenance_analyzes_again_a_table_that_grew_25_fold(
+def test_the_workers_periodic_run_analyzes_again_a_table_that_grew_25_fold(
     mod: User, home_site: Site, make_article: Callable[..., Article]
 ) -> None:
-    from debatte.notifications.tasks import purge_daily
+    from debatte.notifications.tasks import auto_close_discussions
 
     articles = [make_article() for _ in range(4)]
     many_comments(articles, mod, 40)
@@ -111,7 +111,7 @@ def test_the_daily_maintenance_analyzes_again_a_table_that_grew_25_fold(
         assert 0 < sqlite_stat_rows("discussions_comment") < 400
     Comment.objects.all().delete()
     many_comments(articles, mod, 1200)
-    purge_daily.call()
+    auto_close_discussions.call()
     if connection.vendor == "sqlite":
         assert sqlite_stat_rows("discussions_comment") >= 400
     else:
