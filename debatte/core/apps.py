@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
         # SQLite's planner statistics: checked as each connection opens, and thoroughly after
         # migrate (core/sqlite_stats.py; the worker's ten-minute run does it too).
         connection_created.connect(_statistics_on_connect, dispatch_uid="core-sqlite-stats")
-        post_migrate.connect(_statistics_after_migrate, sender=self, dispatch_uid="core-stats")
+        post_migrate.connect(_statistics_after_migrate, dispatch_uid="core-sqlite-stats-migrate")
 
 
 def _statistics_on_connect(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
@@ -24,7 +24,11 @@ def _statistics_on_connect(sender: Any, connection: BaseDatabaseWrapper, **kwarg
     optimize(connection)
 
 
-def _statistics_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+def _statistics_after_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    # post_migrate is sent once per app with models (core has none): act on the last one's.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if not with_models or sender is not with_models[-1]:
+        return
     from debatte.core.sqlite_stats import optimize
 
-    optimize(connections[using], thorough=True)
+    optimize(connections[using], thorough=True, new_indexes=True)

@@ -17,8 +17,8 @@ check itself rather than through the pragma, for two measured reasons:
 When: as each connection opens (CONN_MAX_AGE is 0, so at each request) for the tables never
 analyzed: one query (about 0.3 ms); after `migrate` and in the worker's ten-minute run
 (notifications.tasks.auto_close_discussions) `thorough`, also comparing row counts (a count
-per table: about 6 ms at 120,000 comments). PostgreSQL keeps its statistics itself
-(autovacuum): a no-op there.
+per table: about 6 ms at 120,000 comments); after `migrate` also the tables that got an
+index. PostgreSQL keeps its statistics itself (autovacuum): a no-op there.
 """
 
 import logging
@@ -35,8 +35,11 @@ GROWTH = 25
 BUSY_TIMEOUT_MS = 200
 
 
-def optimize(connection: BaseDatabaseWrapper, *, thorough: bool = False) -> list[str]:
-    """Bring the planner's statistics up to date where they are missing or stale.
+def optimize(
+    connection: BaseDatabaseWrapper, *, thorough: bool = False, new_indexes: bool = False
+) -> list[str]:
+    """Bring the planner's statistics up to date where they are missing or stale; with
+    `new_indexes` (after migrate) also for the tables with an index ANALYZE has not seen.
 
     Returns the tables analyzed. Never raises for a busy or read-only database: the next
     call tries again."""
@@ -49,6 +52,8 @@ def optimize(connection: BaseDatabaseWrapper, *, thorough: bool = False) -> list
             cursor.execute(f"PRAGMA busy_timeout={min(int(busy), BUSY_TIMEOUT_MS)}")
             try:
                 stale = stale_tables(cursor, thorough=thorough)
+                if new_indexes:
+                    stale += [t for t in tables_with_new_indexes(cursor) if t not in stale]
                 if stale:
                     cursor.execute("PRAGMA analysis_limit=0")  # all rows: see above
                     for table in stale:
@@ -96,6 +101,22 @@ def stale_tables(cursor: Any, *, thorough: bool) -> list[str]:
             if rows >= then * GROWTH or rows * GROWTH <= then:
                 stale.append(table)
     return stale
+
+
+def tables_with_new_indexes(cursor: Any) -> list[str]:
+    """Analyzed tables holding rows that have an index without statistics (one a migration
+    added since). A partial index that matches no row never gets any, so this runs after
+    migrate only, not as connections open."""
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
+    if not cursor.fetchone():
+        return []
+    cursor.execute(
+        "SELECT DISTINCT m.tbl_name FROM sqlite_master AS m "
+        "WHERE m.type = 'index' AND m.tbl_name IN (SELECT tbl FROM sqlite_stat1) "
+        "AND m.name NOT IN (SELECT idx FROM sqlite_stat1 WHERE idx IS NOT NULL) "
+        "ORDER BY m.tbl_name"
+    )
+    return [table for (table,) in cursor.fetchall()]
 
 
 def quote(name: str) -> str:

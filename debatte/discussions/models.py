@@ -164,6 +164,15 @@ class Comment(models.Model):
                 condition=Q(status="pending"),
                 name="comment_pending_risk",
             ),
+            # The reported queue (published, with open reports) in the same order.
+            models.Index(
+                RiskOrZero("risk_score").desc(),
+                F("open_report_count").desc(),
+                F("created_at").asc(),
+                F("id").asc(),
+                condition=Q(status="published", open_report_count__gt=0),
+                name="comment_reported_risk",
+            ),
             # The moderators' "Recently decided" tab: newest decision first (keyset on
             # moderated_at, id), only the decided comments (queue_selectors.DECIDED_Q).
             models.Index(

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +24,7 @@ from debatte.moderation.queue_selectors import Queue, QueueOrder, get_queue_page
 FIRST_PAGES = {
     "comment_pending_risk": (Queue.PENDING, QueueOrder.RISK),
     "comment_pending_age": (Queue.PENDING, QueueOrder.AGE),
+    "comment_reported_risk": (Queue.REPORTED, QueueOrder.RISK),
     "comment_decided_recent": (Queue.DECIDED, QueueOrder.RISK),
 }
 
@@ -41,7 +43,8 @@ def first_page_plan(moderator: User, queue: Queue, order: QueueOrder) -> str:
 
 
 def many_comments(articles: list[Article], author: User, count: int) -> None:
-    """`count` comments without the services: a third pending, the rest decided."""
+    """`count` comments without the services: a third pending, the rest decided, some of
+    those reported."""
     now = timezone.now()
     Comment.objects.bulk_create(
         Comment(
@@ -56,6 +59,12 @@ def many_comments(articles: list[Article], author: User, count: int) -> None:
             created_at=now - timedelta(seconds=i * 7),
         )
         for i in range(count)
+    )
+    # Every tenth published comment reported, straight into the table (as an import would).
+    published = Comment.objects.filter(status=CommentStatus.PUBLISHED).order_by("pk")
+    Report.objects.bulk_create(
+        Report(comment_id=pk, reason=ReportReason.INSULT)
+        for pk in list(published.values_list("pk", flat=True))[::10]
     )
 
 
@@ -116,6 +125,28 @@ def test_the_workers_periodic_run_analyzes_again_a_table_that_grew_25_fold(
         assert sqlite_stat_rows("discussions_comment") >= 400
     else:
         assert optimize(connection, thorough=True) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_analyzes_a_table_that_got_a_new_index(
+    mod: User, home_site: Site, make_article: Callable[..., Article]
+) -> None:
+    many_comments([make_article()], mod, 300)
+    optimize(connection, thorough=True)
+    with connection.cursor() as cursor:
+        # As a migration would add it (dropped again at the end: the test database is shared).
+        cursor.execute("CREATE INDEX test_comment_by_name ON discussions_comment (author_name)")
+    try:
+        call_command("migrate", verbosity=0)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'test_comment_by_name'")
+                assert cursor.fetchone() is not None
+        else:
+            assert optimize(connection, thorough=True, new_indexes=True) == []
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX test_comment_by_name")
 
 
 @pytest.fixture
