@@ -181,6 +181,28 @@ class Restorer:
             ),
         )
 
+    def repair_open_report_counts(self) -> None:
+        """The file's comments carry their count of open reports, and the database's triggers
+        count the restored reports again as they are inserted: recount from the stored reports
+        (one statement for all restored comments)."""
+        from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+        from django.db.models.functions import Coalesce
+
+        from debatte.discussions.models import Comment, Report
+
+        ids = [pk for (name, _id), pk in self.ids.items() if name == "discussions.comment"]
+        open_reports = (
+            Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        Comment.objects.filter(pk__in=ids).update(
+            open_report_count=Coalesce(
+                Subquery(open_reports, output_field=IntegerField()), Value(0)
+            )
+        )
+
     def resolve_deferred(self) -> None:
         for model, pk, attname, key in self.deferred:
             if key not in self.ids:
@@ -221,6 +243,7 @@ def restore(
         if not dry_run:
             restorer.resolve_deferred()
             restorer.repair_article_counters()
+            restorer.repair_open_report_counts()
     report = ImportReport("debatte", dry_run=dry_run)
     report.articles_created = restorer.added.get("articles.article", 0)
     report.articles_existing = restorer.existing.get("articles.article", 0)

@@ -214,3 +214,20 @@ def test_export_of_one_article_holds_only_its_comments(discussion, tmp_path):
     rows = canonical(path)
     assert len(rows["discussions.comment"]) == 6
     assert [a["key"] for a in rows["articles.article"]] == ["nato-dialog"]
+
+
+def test_a_restored_comment_counts_its_open_reports_once(
+    make_comment, article, other_reader, tmp_path
+):
+    from debatte.discussions.services.reporting import report_comment
+
+    comment = make_comment(article, body="Ein gemeldeter Kommentar")
+    report_comment(comment, reporter=other_reader, reason="insult", explanation="beleidigend")
+    path = tmp_path / "a.jsonl"
+    call_command("export_comments", str(path), stdout=StringIO())
+    wipe()
+
+    call_command("import_comments", str(path), stdout=StringIO())
+
+    # The file says 1 and the database's triggers count the restored report again: still 1.
+    assert Comment.objects.get(body="Ein gemeldeter Kommentar").open_report_count == 1
