@@ -172,7 +172,8 @@ def test_every_payload_in_a_discussion_stays_text(
     from django.contrib import admin
 
     from debatte.accounts.models import User
-    from debatte.articles import selectors, views
+    from debatte.articles import selectors
+    from debatte.discussions import article_pages as page_views
     from debatte.discussions.models import Comment
     from debatte.embed.sso import sign_in_with_token
     from debatte.moderation.views import queues
@@ -197,7 +198,7 @@ def test_every_payload_in_a_discussion_stays_text(
     tally.mark("imported")
     # The front page lists 30 articles; here all of them, on one page.
     monkeypatch.setattr(
-        views,
+        page_views,
         "list_front_page_articles",
         lambda topic="": selectors.list_front_page_articles(limit=len(titled) + 10, topic=topic),
     )
